@@ -163,8 +163,6 @@ internal sealed class LineParser
             if (mode != AccessMode.Memory) throw Error(Peek, "packet loads are unsigned");
             return ParsePacketLoad(dst, size);
         }
-        if (mode == AccessMode.MemorySignExtend && size == AccessSize.DoubleWord)
-            throw Error(dst.Token, "there is no sign-extending 64-bit load; use u64");
         var (baseRegister, offset) = ParseParenthesizedAddress();
         var opcode = (byte)((byte)InstructionClass.Ldx | (byte)mode | (byte)size);
         return Single(new Instruction(opcode, (byte)dst.Number, (byte)baseRegister, offset, 0));
@@ -386,9 +384,10 @@ internal sealed class LineParser
         (bool signed, int bits) = type.Kind != TokenKind.Identifier ? (false, 0) : type.Text switch
         {
             "u8" => (false, 8), "u16" => (false, 16), "u32" => (false, 32), "u64" => (false, 64),
-            "s8" => (true, 8), "s16" => (true, 16), "s32" => (true, 32), "s64" => (true, 64),
+            "s8" => (true, 8), "s16" => (true, 16), "s32" => (true, 32),
             _ => (false, 0),
         };
+        if (allowSigned && type.IsIdentifier("s64")) throw Error(type, "there is no sign-extending 64-bit load; use u64");
         if (bits == 0 || (signed && !allowSigned))
             throw Error(type, $"expected an access type ({(allowSigned ? "u8, u16, u32, u64, s8, s16 or s32" : "u8, u16, u32 or u64")}), found {type.Describe()}");
         InstructionSyntax.TryParseBits(bits, out var size);
