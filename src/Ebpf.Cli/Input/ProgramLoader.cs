@@ -26,7 +26,7 @@ internal static class ProgramLoader
         }
     }
 
-    /// <summary>The code of one function of an ELF object: the named one, else 'main', else the only one.</summary>
+    /// <summary>The code of one function of an ELF object (the named one, else 'main', else the only one) and what follows it in its section.</summary>
     public static Bytecode FromElf(byte[] bytes, string? function, string source)
     {
         var elf = ElfFile.Read(bytes);
@@ -50,9 +50,10 @@ internal static class ProgramLoader
                 : $"{source}: no function named '{function}'; the object has: {names}");
         }
         var (section, symbol) = chosen[0];
-        ulong size = symbol.Size != 0 ? symbol.Size : (ulong)section.Data.Length - symbol.Value;
-        if (symbol.Value > (ulong)section.Data.Length || size > (ulong)section.Data.Length - symbol.Value)
-            throw new ElfFormatException($"function '{symbol.Name}' (offset {symbol.Value}, size {size}) lies outside its section '{section.Name}'");
-        return Bytecode.FromBytes(section.Data.Span.Slice((int)symbol.Value, (int)size));
+        if (symbol.Value > (ulong)section.Data.Length || symbol.Size > (ulong)section.Data.Length - symbol.Value)
+            throw new ElfFormatException($"function '{symbol.Name}' (offset {symbol.Value}, size {symbol.Size}) lies outside its section '{section.Name}'");
+        // From the function to the end of its section: clang places static callees after their callers and resolves
+        // those bpf-to-bpf calls itself. Full relocation of calls and maps is the object loader's job.
+        return Bytecode.FromBytes(section.Data.Span[(int)symbol.Value..]);
     }
 }
