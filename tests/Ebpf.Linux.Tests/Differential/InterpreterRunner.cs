@@ -1,0 +1,13 @@
+using Ebpf.Runtime;
+
+namespace Ebpf.Linux.Tests.Differential;
+
+/// <summary>Runs a generated program in our interpreter on the same 64 zero bytes the kernel sees.</summary>
+internal static class InterpreterRunner
+{
+    public static ulong Run(GeneratedProgram program)
+    {
+        var engine = new Interpreter(program.Bytecode, new ExecutionOptions { InstructionBudget = 1_000_000 });
+        return engine.Run(new byte[64]);
+    }
+}

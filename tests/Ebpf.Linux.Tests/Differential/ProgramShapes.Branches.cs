@@ -1,0 +1,82 @@
+using CsCheck;
+using Ebpf.Isa;
+
+namespace Ebpf.Linux.Tests.Differential;
+
+internal static partial class ProgramShapes
+{
+    private static readonly JumpOperation[] Conditions =
+    [
+        JumpOperation.Jeq, JumpOperation.Jne, JumpOperation.Jset,
+        JumpOperation.Jgt, JumpOperation.Jge, JumpOperation.Jlt, JumpOperation.Jle,
+        JumpOperation.Jsgt, JumpOperation.Jsge, JumpOperation.Jslt, JumpOperation.Jsle,
+    ];
+
+    /// <summary>A conditional jump of any kind (JMP or JMP32, K or X), waiting for its forward offset.</summary>
+    private static readonly Gen<Func<short, Instruction>> ConditionalJump =
+        from is32 in Gen.Bool
+        from op in Gen.OneOfConst(Conditions)
+        from byRegister in Gen.Bool
+        from dst in Values.Register
+        from src in Values.Register
+        from imm in Values.Immediate
+        select (Func<short, Instruction>)(offset => byRegister
+            ? Emit.JumpReg(is32, op, dst, src, offset)
+            : Emit.Jump(is32, op, dst, imm, offset));
+
+    private static readonly Gen<Instruction[]> Block = AluGenerators.Any.Array[1, 4];
+
+    /// <summary><c>if cond goto end; then; end:</c></summary>
+    private static readonly Gen<Instruction[]> IfThen =
+        from jump in ConditionalJump
+        from then in Block
+        select (Instruction[])[jump((short)then.Length), .. then];
+
+    /// <summary>
+    /// <c>if cond goto else; then; goto end; else: ...; end:</c>, the unconditional jump as <c>goto</c> or as
+    /// <c>gotol</c> (ISA v4, 32-bit offset in the immediate). Every instruction stays reachable: the verifier
+    /// rejects unreachable code, so there are no other unconditional jumps.
+    /// </summary>
+    private static readonly Gen<Instruction[]> IfThenElse =
+        from jump in ConditionalJump
+        from then in Block
+        from otherwise in Block
+        from longJump in Gen.Bool
+        select (Instruction[])
+        [
+            jump((short)(then.Length + 1)),
+            .. then,
+            longJump ? Emit.GotoLong(otherwise.Length) : Emit.Goto((short)otherwise.Length),
+            .. otherwise,
+        ];
+
+    /// <summary>A conditional jump straight to the final <c>exit</c>, skipping everything after it, including the fold.</summary>
+    private static readonly Gen<Func<int, Instruction[]>> EarlyExit =
+        ConditionalJump.Select(jump => (Func<int, Instruction[]>)(distanceToExit => [jump((short)distanceToExit)]));
+
+    /// <summary>
+    /// Programs of forward branches of every kind over arithmetic blocks (no loops), with now and then a jump to
+    /// the final <c>exit</c>.
+    /// </summary>
+    public static readonly Gen<GeneratedProgram> Branches =
+        from init in InitialiseRegisters
+        from constructs in Gen.Frequency((2, Block), (3, IfThen), (3, IfThenElse)).Array[2, 10]
+        from exitAt in Gen.Int[-1, constructs.Length - 1]
+        from early in EarlyExit
+        select AssembleBranches(init, constructs, exitAt, early);
+
+    private static GeneratedProgram AssembleBranches(Instruction[] init, Instruction[][] constructs, int exitAt, Func<int, Instruction[]> early)
+    {
+        Instruction[] fold = FoldAndExit([]);
+        var body = new List<Instruction>(init);
+        for (int i = 0; i < constructs.Length; i++)
+        {
+            body.AddRange(constructs[i]);
+            if (i != exitAt) continue;
+            int remaining = constructs.Skip(i + 1).Sum(c => c.Length) + fold.Length - 1;
+            body.AddRange(early(remaining));
+        }
+        body.AddRange(fold);
+        return new GeneratedProgram("branches", [.. body]);
+    }
+}

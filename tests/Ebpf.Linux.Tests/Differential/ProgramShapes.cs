@@ -1,0 +1,75 @@
+using CsCheck;
+using Ebpf.Isa;
+
+namespace Ebpf.Linux.Tests.Differential;
+
+/// <summary>
+/// Whole programs for the differential tests. Every program starts by writing r0–r9 (r1 arrives as the context
+/// pointer in the kernel and as the memory pointer in ours, so it is overwritten, never read), then runs its
+/// body, then folds every register (and, for stack programs, every stack slot it used) into r0, so a difference
+/// anywhere shows in the result.
+/// </summary>
+internal static partial class ProgramShapes
+{
+    /// <summary>The highest stack slot a body may use; r10 - 8 belongs to the kernel oracle's harness.</summary>
+    public const short FirstBodySlot = -16;
+
+    /// <summary>The 8-byte stack slots the stack programs use: r10 - 16 down to r10 - 72.</summary>
+    public static readonly short[] StackSlots = [-16, -24, -32, -40, -48, -56, -64, -72];
+
+    /// <summary>The FNV-1 32-bit prime, the multiplier of the final fold.</summary>
+    private const int FoldMultiplier = 16777619;
+
+    /// <summary>Writes one register: <c>lddw</c> of a 64-bit value, or a sign-extending or zero-extending <c>mov</c>.</summary>
+    private static Gen<Instruction[]> Initialise(byte register) =>
+        from form in Gen.Int[0, 3]
+        from value in Values.Register64
+        from imm in Values.Immediate
+        select form switch
+        {
+            0 or 1 => new[] { Instruction.Lddw(register, value).First, Instruction.Lddw(register, value).Second },
+            2 => new[] { Emit.Mov64(register, imm) },
+            _ => new[] { Emit.Alu(false, AluOperation.Mov, register, imm) },
+        };
+
+    /// <summary>Writes r0–r9, in order.</summary>
+    public static readonly Gen<Instruction[]> InitialiseRegisters =
+        Enumerable.Range(0, 10)
+            .Select(r => Initialise((byte)r))
+            .Aggregate(Gen.Const(Array.Empty<Instruction>()), (all, one) => Gen.Select(all, one, (a, b) => (Instruction[])[.. a, .. b]));
+
+    /// <summary><c>r0 = r0 * P ^ rN</c> for r1–r9, then the same with each stack slot, then <c>exit</c>.</summary>
+    public static Instruction[] FoldAndExit(IReadOnlyList<short> stackSlots)
+    {
+        var fold = new List<Instruction>();
+        for (byte r = 1; r <= 9; r++)
+        {
+            fold.Add(Emit.Alu(true, AluOperation.Mul, 0, FoldMultiplier));
+            fold.Add(Emit.AluReg(true, AluOperation.Xor, 0, r));
+        }
+        foreach (short slot in stackSlots)
+        {
+            fold.Add(Emit.Load(AccessSize.DoubleWord, 1, 10, slot));
+            fold.Add(Emit.Alu(true, AluOperation.Mul, 0, FoldMultiplier));
+            fold.Add(Emit.AluReg(true, AluOperation.Xor, 0, 1));
+        }
+        fold.Add(Emit.Exit());
+        return [.. fold];
+    }
+
+    private static Gen<GeneratedProgram> StraightLine(string kind, Gen<Instruction> step, int minSteps, int maxSteps) =>
+        from init in InitialiseRegisters
+        from body in step.Array[minSteps, maxSteps]
+        select new GeneratedProgram(kind, [.. init, .. body, .. FoldAndExit([])]);
+
+    /// <summary>Straight-line programs of any arithmetic.</summary>
+    public static readonly Gen<GeneratedProgram> Arithmetic = StraightLine("arithmetic", AluGenerators.Any, 1, 40);
+
+    /// <summary>Straight-line programs of divisions and modulos, with moves and negations to vary the operands.</summary>
+    public static readonly Gen<GeneratedProgram> Divisions = StraightLine("division",
+        Gen.Frequency((4, AluGenerators.Division), (1, AluGenerators.Plain), (1, AluGenerators.Negate)), 1, 25);
+
+    /// <summary>Straight-line programs of shifts, byte swaps and sign-extending moves.</summary>
+    public static readonly Gen<GeneratedProgram> ShiftsSwapsAndExtensions = StraightLine("shift/swap/movsx",
+        Gen.Frequency((3, AluGenerators.Shift), (3, AluGenerators.ByteSwap), (3, AluGenerators.SignExtendingMove), (1, AluGenerators.Plain)), 1, 25);
+}
