@@ -27,17 +27,17 @@ public class DifferentialTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Arithmetic() => KernelAndInterpreterAgree(ProgramShapes.Arithmetic, 2000);
+    public void Arithmetic() => KernelAndInterpreterAgree(StraightLinePrograms.Arithmetic, 2000);
 
     [Fact]
-    public void DivisionAndModulo() => KernelAndInterpreterAgree(ProgramShapes.Divisions, 1000);
+    public void DivisionAndModulo() => KernelAndInterpreterAgree(StraightLinePrograms.Divisions, 1000);
 
     [Fact]
-    public void ShiftsByteSwapsAndSignExtension() => KernelAndInterpreterAgree(ProgramShapes.ShiftsSwapsAndExtensions, 1000);
+    public void ShiftsByteSwapsAndSignExtension() => KernelAndInterpreterAgree(StraightLinePrograms.ShiftsSwapsAndExtensions, 1000);
 
     [Fact]
-    public void Branches() => KernelAndInterpreterAgree(ProgramShapes.Branches, 1500);
+    public void Branches() => KernelAndInterpreterAgree(BranchPrograms.Branches, 1500);
 
     [Fact]
-    public void StackAndAtomics() => KernelAndInterpreterAgree(ProgramShapes.StackAndAtomics, 1500);
+    public void StackAndAtomics() => KernelAndInterpreterAgree(StackPrograms.StackAndAtomics, 1500);
 }

@@ -5,7 +5,7 @@ namespace Ebpf.Linux.Tests.Differential;
 
 /// <summary>
 /// A generated test program: ends with its only <c>exit</c>, which every forward jump may target, and reads no
-/// input (it writes r0–r9 before using them and touches the stack only at <see cref="ProgramShapes.FirstBodySlot"/>
+/// input (it writes r0–r9 before using them and touches the stack only at <see cref="ProgramParts.FirstBodySlot"/>
 /// and below, after writing the slot).
 /// </summary>
 internal sealed record GeneratedProgram(string Kind, Instruction[] Instructions)

@@ -3,15 +3,16 @@ using Ebpf.Isa;
 
 namespace Ebpf.Linux.Tests.Differential;
 
-internal static partial class ProgramShapes
+/// <summary>Programs that store, load and update the stack atomically between arithmetic.</summary>
+internal static class StackPrograms
 {
     private static readonly AccessSize[] Widths = [AccessSize.Byte, AccessSize.HalfWord, AccessSize.Word, AccessSize.DoubleWord];
 
     private static readonly AtomicOperation[] AtomicOperations = Enum.GetValues<AtomicOperation>();
 
-    /// <summary>An offset from r10 aligned to <paramref name="bytes"/>, inside one of <see cref="StackSlots"/>.</summary>
+    /// <summary>An offset from r10 aligned to <paramref name="bytes"/>, inside one of <see cref="ProgramParts.StackSlots"/>.</summary>
     private static Gen<short> AlignedOffset(int bytes) =>
-        from slot in Gen.OneOfConst(StackSlots)
+        from slot in Gen.OneOfConst(ProgramParts.StackSlots)
         from index in Gen.Int[0, 8 / bytes - 1]
         select (short)(slot + index * bytes);
 
@@ -21,10 +22,10 @@ internal static partial class ProgramShapes
     private static readonly Gen<Instruction[]> InitialiseSlots =
         Gen.Select(Gen.Bool, Values.Register, Values.Immediate,
                 (byRegister, src, imm) => (byRegister, src, imm))
-            .Array[StackSlots.Length]
+            .Array[ProgramParts.StackSlots.Length]
             .Select(choices => choices.Select((c, i) => c.byRegister
-                ? Emit.StoreReg(AccessSize.DoubleWord, 10, c.src, StackSlots[i])
-                : Emit.Store(AccessSize.DoubleWord, 10, StackSlots[i], c.imm)).ToArray());
+                ? Emit.StoreReg(AccessSize.DoubleWord, 10, c.src, ProgramParts.StackSlots[i])
+                : Emit.Store(AccessSize.DoubleWord, 10, ProgramParts.StackSlots[i], c.imm)).ToArray());
 
     /// <summary><c>*(size *)(r10 + off) = imm</c> or <c>= src</c>.</summary>
     private static readonly Gen<Instruction> StackStore =
@@ -53,8 +54,8 @@ internal static partial class ProgramShapes
 
     /// <summary>Stores, loads and atomics on the stack mixed with arithmetic; the fold reads every slot back.</summary>
     public static readonly Gen<GeneratedProgram> StackAndAtomics =
-        from init in InitialiseRegisters
+        from init in ProgramParts.InitialiseRegisters
         from slots in InitialiseSlots
         from body in Gen.Frequency((3, AluGenerators.Any), (2, StackStore), (2, StackLoad), (3, StackAtomic)).Array[1, 30]
-        select new GeneratedProgram("stack/atomic", [.. init, .. slots, .. body, .. FoldAndExit(StackSlots)]);
+        select new GeneratedProgram("stack/atomic", [.. init, .. slots, .. body, .. ProgramParts.FoldAndExit(ProgramParts.StackSlots)]);
 }

@@ -3,7 +3,8 @@ using Ebpf.Isa;
 
 namespace Ebpf.Linux.Tests.Differential;
 
-internal static partial class ProgramShapes
+/// <summary>Programs of forward conditional and unconditional jumps over arithmetic blocks.</summary>
+internal static class BranchPrograms
 {
     private static readonly JumpOperation[] Conditions =
     [
@@ -59,7 +60,7 @@ internal static partial class ProgramShapes
     /// the final <c>exit</c>.
     /// </summary>
     public static readonly Gen<GeneratedProgram> Branches =
-        from init in InitialiseRegisters
+        from init in ProgramParts.InitialiseRegisters
         from constructs in Gen.Frequency((2, Block), (3, IfThen), (3, IfThenElse)).Array[2, 10]
         from exitAt in Gen.Int[-1, constructs.Length - 1]
         from early in EarlyExit
@@ -67,7 +68,7 @@ internal static partial class ProgramShapes
 
     private static GeneratedProgram AssembleBranches(Instruction[] init, Instruction[][] constructs, int exitAt, Func<int, Instruction[]> early)
     {
-        Instruction[] fold = FoldAndExit([]);
+        Instruction[] fold = ProgramParts.FoldAndExit([]);
         var body = new List<Instruction>(init);
         for (int i = 0; i < constructs.Length; i++)
         {

@@ -4,12 +4,12 @@ using Ebpf.Isa;
 namespace Ebpf.Linux.Tests.Differential;
 
 /// <summary>
-/// Whole programs for the differential tests. Every program starts by writing r0–r9 (r1 arrives as the context
-/// pointer in the kernel and as the memory pointer in ours, so it is overwritten, never read), then runs its
-/// body, then folds every register (and, for stack programs, every stack slot it used) into r0, so a difference
-/// anywhere shows in the result.
+/// The frame every generated program shares. It starts by writing r0–r9 (r1 arrives as the context pointer in
+/// the kernel and as the memory pointer in ours, so it is overwritten, never read), then runs its body, then
+/// folds every register (and, for stack programs, every stack slot it used) into r0, so a difference anywhere
+/// shows in the result.
 /// </summary>
-internal static partial class ProgramShapes
+internal static class ProgramParts
 {
     /// <summary>The highest stack slot a body may use; r10 - 8 belongs to the kernel oracle's harness.</summary>
     public const short FirstBodySlot = -16;
@@ -56,20 +56,4 @@ internal static partial class ProgramShapes
         fold.Add(Emit.Exit());
         return [.. fold];
     }
-
-    private static Gen<GeneratedProgram> StraightLine(string kind, Gen<Instruction> step, int minSteps, int maxSteps) =>
-        from init in InitialiseRegisters
-        from body in step.Array[minSteps, maxSteps]
-        select new GeneratedProgram(kind, [.. init, .. body, .. FoldAndExit([])]);
-
-    /// <summary>Straight-line programs of any arithmetic.</summary>
-    public static readonly Gen<GeneratedProgram> Arithmetic = StraightLine("arithmetic", AluGenerators.Any, 1, 40);
-
-    /// <summary>Straight-line programs of divisions and modulos, with moves and negations to vary the operands.</summary>
-    public static readonly Gen<GeneratedProgram> Divisions = StraightLine("division",
-        Gen.Frequency((4, AluGenerators.Division), (1, AluGenerators.Plain), (1, AluGenerators.Negate)), 1, 25);
-
-    /// <summary>Straight-line programs of shifts, byte swaps and sign-extending moves.</summary>
-    public static readonly Gen<GeneratedProgram> ShiftsSwapsAndExtensions = StraightLine("shift/swap/movsx",
-        Gen.Frequency((3, AluGenerators.Shift), (3, AluGenerators.ByteSwap), (3, AluGenerators.SignExtendingMove), (1, AluGenerators.Plain)), 1, 25);
 }
