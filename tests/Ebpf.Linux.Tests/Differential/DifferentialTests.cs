@@ -16,14 +16,43 @@ public class DifferentialTests(ITestOutputHelper output)
         long compared = 0;
         programs.Sample(program =>
         {
-            ulong kernel = KernelOracle.Run(program);
-            ulong ours = InterpreterRunner.Run(program);
-            if (kernel != ours)
-                throw new Xunit.Sdk.XunitException($"r0 differs: kernel 0x{kernel:x16}, interpreter 0x{ours:x16}");
+            if (Disagreement(program) is { } difference)
+            {
+                var minimal = ProgramMinimizer.Minimize(program, candidate => Disagreement(candidate, tolerateRejection: true) is not null);
+                throw new Xunit.Sdk.XunitException(
+                    $"{difference}\nminimized to {minimal.Instructions.Length} slots, where {Disagreement(minimal, tolerateRejection: true)}:\n{minimal}");
+            }
             Interlocked.Increment(ref compared);
         }, iter: count, writeLine: output.WriteLine, print: p => p.ToString());
         output.WriteLine($"{compared} programs compared, all matched");
         Assert.Equal(count, compared);
+    }
+
+    /// <summary>
+    /// What differs between the kernel and the interpreter on <paramref name="program"/>, or null when they agree.
+    /// A verifier rejection is a generator bug and throws with the log, unless <paramref name="tolerateRejection"/>
+    /// (the minimizer's candidates may well be rejected: they count as not failing).
+    /// </summary>
+    private static string? Disagreement(GeneratedProgram program, bool tolerateRejection = false)
+    {
+        ulong kernel;
+        try
+        {
+            kernel = KernelOracle.Run(program);
+        }
+        catch (KernelErrorException) when (tolerateRejection)
+        {
+            return null;
+        }
+        try
+        {
+            ulong ours = InterpreterRunner.Run(program);
+            return kernel == ours ? null : $"r0 differs: kernel 0x{kernel:x16}, interpreter 0x{ours:x16}";
+        }
+        catch (EbpfException e)
+        {
+            return $"the kernel returned 0x{kernel:x16}, the interpreter threw {e.GetType().Name}: {e.Message}";
+        }
     }
 
     [Fact]
