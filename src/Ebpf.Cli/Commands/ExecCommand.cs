@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Ebpf.Cli.Input;
+using Ebpf.Runtime;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary><c>ebpf exec FILE [--mem-hex HEX | --mem-file F] [--engine E]</c>: runs a raw program on a block of memory.</summary>
+internal static class ExecCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The program: raw bytecode (8 bytes per instruction) or an ELF object" };
+        var memHex = new Option<string?>("--mem-hex") { Description = "The memory r1 points to, as hex bytes (\"0a 1b ff\" or \"0a1bff\")" };
+        var memFile = new Option<string?>("--mem-file") { Description = "The memory r1 points to, read from a file" };
+        var engine = new Option<string>("--engine") { Description = "The engine: " + string.Join(", ", ExecutionEngines.Names), DefaultValueFactory = _ => "interpreter" };
+        engine.AcceptOnlyFromAmong([.. ExecutionEngines.Names]);
+        var function = new Option<string?>("--function") { Description = "For an ELF object: the function to run (default: main, or the only one)" };
+        var budget = new Option<long>("--budget") { Description = "The most instructions the run may execute", DefaultValueFactory = _ => ExecutionOptions.DefaultInstructionBudget };
+
+        var command = new Command("exec", "Run a program on a block of memory and print r0 (r1 = the memory, r2 = its length)")
+        {
+            file, memHex, memFile, engine, function, budget,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(memHex) is not null && result.GetResult(memFile) is not null)
+                result.AddError("give the memory either as --mem-hex or as --mem-file, not both");
+            if (result.GetValue(budget) <= 0)
+                result.AddError("--budget must be a positive number of instructions");
+        });
+        command.SetAction(parse => CommandAction.Run(() =>
+        {
+            var program = ProgramLoader.Load(parse.GetValue(file)!, parse.GetValue(function));
+            byte[] memory = parse.GetValue(memHex) is { } hex ? HexText.Parse(hex, "--mem-hex")
+                : parse.GetValue(memFile) is { } path ? ProgramLoader.ReadFile(path)
+                : [];
+            var options = new ExecutionOptions { InstructionBudget = parse.GetValue(budget) };
+            var executable = ExecutionEngines.Prepare(CommandAction.ParseEngine(parse.GetValue(engine)), program, options);
+            ulong r0 = executable.Run(memory);
+            parse.InvocationConfiguration.Output.WriteLine($"0x{r0:x}");
+            return 0;
+        }, parse.InvocationConfiguration.Error));
+        return command;
+    }
+}

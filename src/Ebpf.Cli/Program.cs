@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Ebpf.Cli.Commands;
+
+namespace Ebpf.Cli;
+
+/// <summary>The <c>ebpf</c> command-line tool.</summary>
+public static class Program
+{
+    /// <summary>Builds the command tree: one subcommand per job.</summary>
+    internal static RootCommand CreateRootCommand()
+    {
+        var root = new RootCommand("ebpf: assemble, disassemble and run eBPF programs in user space");
+        root.Subcommands.Add(ExecCommand.Create());
+        root.Subcommands.Add(ConformancePluginCommand.Create());
+        return root;
+    }
+
+    /// <summary>Runs the tool.</summary>
+    public static int Main(string[] args) => CreateRootCommand().Parse(args).Invoke();
+}
