@@ -25,12 +25,11 @@ internal static class BranchPrograms
             ? Emit.JumpReg(is32, op, dst, src, offset)
             : Emit.Jump(is32, op, dst, imm, offset));
 
-    private static readonly Gen<Instruction[]> Block = AluGenerators.Any.Array[1, 4];
 
     /// <summary><c>if cond goto end; then; end:</c></summary>
-    private static readonly Gen<Instruction[]> IfThen =
+    private static Gen<Instruction[]> IfThen(Gen<Instruction[]> block) =>
         from jump in ConditionalJump
-        from then in Block
+        from then in block
         select (Instruction[])[jump((short)then.Length), .. then];
 
     /// <summary>
@@ -38,10 +37,10 @@ internal static class BranchPrograms
     /// <c>gotol</c> (ISA v4, 32-bit offset in the immediate). Every instruction stays reachable: the verifier
     /// rejects unreachable code, so there are no other unconditional jumps.
     /// </summary>
-    private static readonly Gen<Instruction[]> IfThenElse =
+    private static Gen<Instruction[]> IfThenElse(Gen<Instruction[]> block) =>
         from jump in ConditionalJump
-        from then in Block
-        from otherwise in Block
+        from then in block
+        from otherwise in block
         from longJump in Gen.Bool
         select (Instruction[])
         [
@@ -59,17 +58,29 @@ internal static class BranchPrograms
     /// Programs of forward branches of every kind over arithmetic blocks (no loops), with now and then a jump to
     /// the final <c>exit</c>.
     /// </summary>
-    public static readonly Gen<GeneratedProgram> Branches =
+    public static readonly Gen<GeneratedProgram> Branches = Over("branches", AluGenerators.Any.Array[1, 4], withStack: false);
+
+    /// <summary>
+    /// The same shapes over blocks that also store, load and update the stack atomically, without the atomics
+    /// that load into a register (see <see cref="KnownKernelDeviations"/>).
+    /// </summary>
+    public static readonly Gen<GeneratedProgram> BranchesOverStack =
+        Over("branches/stack", StackPrograms.StepWithoutFetch.Array[1, 4], withStack: true);
+
+    /// <summary>Programs of straight blocks and if/else constructs over blocks of one to four steps.</summary>
+    private static Gen<GeneratedProgram> Over(string kind, Gen<Instruction[]> block, bool withStack) =>
         from init in ProgramParts.InitialiseRegisters
-        from constructs in Gen.Frequency((2, Block), (3, IfThen), (3, IfThenElse)).Array[2, 10]
+        from slots in withStack ? StackPrograms.InitialiseSlots : Gen.Const(Array.Empty<Instruction>())
+        from constructs in Gen.Frequency((2, block), (3, IfThen(block)), (3, IfThenElse(block))).Array[2, 10]
         from exitAt in Gen.Int[-1, constructs.Length - 1]
         from early in EarlyExit
-        select AssembleBranches(init, constructs, exitAt, early);
+        select Assemble(kind, [.. init, .. slots], constructs, exitAt, early, withStack ? ProgramParts.StackSlots : []);
 
-    private static GeneratedProgram AssembleBranches(Instruction[] init, Instruction[][] constructs, int exitAt, Func<int, Instruction[]> early)
+    private static GeneratedProgram Assemble(string kind, Instruction[] setup, Instruction[][] constructs, int exitAt,
+        Func<int, Instruction[]> early, short[] foldedSlots)
     {
-        Instruction[] fold = ProgramParts.FoldAndExit([]);
-        var body = new List<Instruction>(init);
+        Instruction[] fold = ProgramParts.FoldAndExit(foldedSlots);
+        var body = new List<Instruction>(setup);
         for (int i = 0; i < constructs.Length; i++)
         {
             body.AddRange(constructs[i]);
@@ -78,6 +89,6 @@ internal static class BranchPrograms
             body.AddRange(early(remaining));
         }
         body.AddRange(fold);
-        return new GeneratedProgram("branches", [.. body]);
+        return new GeneratedProgram(kind, [.. body]);
     }
 }

@@ -56,17 +56,20 @@ public class DifferentialTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Arithmetic() => KernelAndInterpreterAgree(StraightLinePrograms.Arithmetic, 2000);
+    public void Arithmetic() => KernelAndInterpreterAgree(StraightLinePrograms.Arithmetic, 4000);
 
     [Fact]
-    public void DivisionAndModulo() => KernelAndInterpreterAgree(StraightLinePrograms.Divisions, 1000);
+    public void DivisionAndModulo() => KernelAndInterpreterAgree(StraightLinePrograms.Divisions, 2000);
 
     [Fact]
-    public void ShiftsByteSwapsAndSignExtension() => KernelAndInterpreterAgree(StraightLinePrograms.ShiftsSwapsAndExtensions, 1000);
+    public void ShiftsByteSwapsAndSignExtension() => KernelAndInterpreterAgree(StraightLinePrograms.ShiftsSwapsAndExtensions, 2000);
 
     [Fact]
-    public void Branches() => KernelAndInterpreterAgree(BranchPrograms.Branches, 1500);
+    public void Branches() => KernelAndInterpreterAgree(BranchPrograms.Branches, 3000);
 
     [Fact]
-    public void StackAndAtomics() => KernelAndInterpreterAgree(StackPrograms.StackAndAtomics, 1500);
+    public void StackAndAtomics() => KernelAndInterpreterAgree(StackPrograms.StackAndAtomics, 3000);
+
+    [Fact]
+    public void BranchesOverStackAndAtomics() => KernelAndInterpreterAgree(BranchPrograms.BranchesOverStack, 3000);
 }

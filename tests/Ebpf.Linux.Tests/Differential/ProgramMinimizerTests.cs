@@ -27,17 +27,31 @@ public class ProgramMinimizerTests
     }
 
     [Fact]
-    public void KeepsOnlyWhatTheFailureNeeds()
+    public void KeepsOnlyWhatTheFailureNeedsAfterTheSetup()
     {
         var slots = new List<Instruction> { Emit.Mov64(1, 5) };
         Emit.Lddw(slots, 2, 0x1234_5678_9abc_def0);
+        slots.Add(Emit.Store(AccessSize.DoubleWord, 10, -16, 1));
+        slots.Add(Emit.AluReg(true, AluOperation.Add, 1, 2));
         slots.Add(Emit.Alu(true, AluOperation.Div, 3, 7));
         slots.Add(Emit.Mov64(4, 9));
         slots.Add(Emit.Exit());
         // "Fails" while a 64-bit division is present.
         var minimal = ProgramMinimizer.Minimize(new GeneratedProgram("test", [.. slots]),
             p => p.Instructions.Any(i => i.Opcode == 0x37));
-        Assert.Equal([Emit.Alu(true, AluOperation.Div, 3, 7), Emit.Exit()], minimal.Instructions);
+        Assert.Equal([.. slots.Take(4), Emit.Alu(true, AluOperation.Div, 3, 7), Emit.Exit()], minimal.Instructions);
         Assert.Equal("test (minimized)", minimal.Kind);
+    }
+
+    [Fact]
+    public void SetupIsTheLeadingConstantsAndWholeSlotStores()
+    {
+        var slots = new List<Instruction> { Emit.Mov64(1, 5), Emit.Alu(false, AluOperation.Mov, 2, 1) };
+        Emit.Lddw(slots, 3, 1);
+        slots.Add(Emit.StoreReg(AccessSize.DoubleWord, 10, 1, -16));
+        slots.Add(Emit.Store(AccessSize.Word, 10, -24, 1)); // a narrower store is body, not setup
+        slots.Add(Emit.Mov64(4, 9));
+        slots.Add(Emit.Exit());
+        Assert.Equal(5, ProgramMinimizer.SetupLength([.. slots]));
     }
 }

@@ -19,7 +19,7 @@ internal static class StackPrograms
     private static readonly Gen<AccessSize> Width = Gen.OneOfConst(Widths);
 
     /// <summary>Writes every slot whole first, so no later load reads a byte the program did not write.</summary>
-    private static readonly Gen<Instruction[]> InitialiseSlots =
+    public static readonly Gen<Instruction[]> InitialiseSlots =
         Gen.Select(Gen.Bool, Values.Register, Values.Immediate,
                 (byRegister, src, imm) => (byRegister, src, imm))
             .Array[ProgramParts.StackSlots.Length]
@@ -45,17 +45,34 @@ internal static class StackPrograms
         select Emit.Load(size, dst, 10, offset, signExtend && size != AccessSize.DoubleWord);
 
     /// <summary>Every atomic operation, 32 and 64-bit, on an aligned stack address; cmpxchg compares with r0.</summary>
-    private static readonly Gen<Instruction> StackAtomic =
+    private static readonly Gen<Instruction> StackAtomic = Atomic(AtomicOperations);
+
+    /// <summary>The atomic operations that only update memory: add, or, and, xor without fetch.</summary>
+    private static readonly Gen<Instruction> StackAtomicWithoutFetch =
+        Atomic([AtomicOperation.Add, AtomicOperation.Or, AtomicOperation.And, AtomicOperation.Xor]);
+
+    private static Gen<Instruction> Atomic(AtomicOperation[] operations) =>
         from is64 in Gen.Bool
-        from op in Gen.OneOfConst(AtomicOperations)
+        from op in Gen.OneOfConst(operations)
         from offset in AlignedOffset(is64 ? 8 : 4)
         from src in Values.Register
         select Emit.Atomic(is64, op, 10, src, offset);
+
+    /// <summary>One arithmetic, store, load or atomic instruction.</summary>
+    public static readonly Gen<Instruction> Step =
+        Gen.Frequency((3, AluGenerators.Any), (2, StackStore), (2, StackLoad), (3, StackAtomic));
+
+    /// <summary>
+    /// Like <see cref="Step"/> without the atomics that load into a register (fetch, xchg, cmpxchg): in branch
+    /// programs Linux 6.18 gets those wrong (<see cref="KnownKernelDeviations"/>).
+    /// </summary>
+    public static readonly Gen<Instruction> StepWithoutFetch =
+        Gen.Frequency((3, AluGenerators.Any), (2, StackStore), (2, StackLoad), (3, StackAtomicWithoutFetch));
 
     /// <summary>Stores, loads and atomics on the stack mixed with arithmetic; the fold reads every slot back.</summary>
     public static readonly Gen<GeneratedProgram> StackAndAtomics =
         from init in ProgramParts.InitialiseRegisters
         from slots in InitialiseSlots
-        from body in Gen.Frequency((3, AluGenerators.Any), (2, StackStore), (2, StackLoad), (3, StackAtomic)).Array[1, 30]
+        from body in Step.Array[1, 30]
         select new GeneratedProgram("stack/atomic", [.. init, .. slots, .. body, .. ProgramParts.FoldAndExit(ProgramParts.StackSlots)]);
 }
