@@ -10,6 +10,8 @@ public static class Program
     internal static RootCommand CreateRootCommand()
     {
         var root = new RootCommand("ebpf: assemble, disassemble and run eBPF programs in user space");
+        root.Subcommands.Add(AsmCommand.Create());
+        root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
         return root;

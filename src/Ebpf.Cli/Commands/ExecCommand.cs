@@ -17,6 +17,11 @@ internal static class ExecCommand
         var function = new Option<string?>("--function") { Description = "For an ELF object: the function to run (default: main, or the only one)" };
         var budget = new Option<long>("--budget") { Description = "The most instructions the run may execute", DefaultValueFactory = _ => ExecutionOptions.DefaultInstructionBudget };
 
+        budget.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long>() <= 0) result.AddError("--budget must be a positive number of instructions");
+        });
+
         var command = new Command("exec", "Run a program on a block of memory and print r0 (r1 = the memory, r2 = its length)")
         {
             file, memHex, memFile, engine, function, budget,
@@ -25,8 +30,6 @@ internal static class ExecCommand
         {
             if (result.GetResult(memHex) is not null && result.GetResult(memFile) is not null)
                 result.AddError("give the memory either as --mem-hex or as --mem-file, not both");
-            if (result.GetValue(budget) <= 0)
-                result.AddError("--budget must be a positive number of instructions");
         });
         command.SetAction(parse => CommandAction.Run(() =>
         {

@@ -10,35 +10,13 @@ public sealed unsafe partial class Interpreter
     {
         if (address >= stackLow && address <= stackHigh - (ulong)size) return (void*)address;
         if (context.TryFindRegion(address, (ulong)size, write, out _)) return (void*)address;
-        throw OutOfBounds(context, stackLow, stackHigh, address, size, write, pc);
+        throw MemoryFaults.OutOfBounds(context, stackLow, stackHigh, address, size, write, pc);
     }
 
     private static ulong AtomicAccess(RunContext context, ulong stackLow, ulong stackHigh, ulong address, int size, int pc)
     {
         Access(context, stackLow, stackHigh, address, size, true, pc);
-        if ((address & (ulong)(size - 1)) != 0)
-            throw new ProgramFaultException(new ProgramFault(FaultKind.MisalignedAtomic, pc, address, size,
-                $"atomic {size * 8}-bit operation at 0x{address:x}, which is not aligned to {size} bytes"));
+        if ((address & (ulong)(size - 1)) != 0) throw MemoryFaults.MisalignedAtomic(address, size, pc);
         return address;
     }
-
-    private static ProgramFaultException OutOfBounds(RunContext context, ulong stackLow, ulong stackHigh, ulong address, int size, bool write, int pc)
-    {
-        string access = write ? "write" : "read";
-        if (write && context.TryFindRegion(address, (ulong)size, false, out var readOnly))
-            return new ProgramFaultException(new ProgramFault(FaultKind.OutOfBounds, pc, address, size,
-                $"{access} of {size} bytes at 0x{address:x} into the read-only region '{readOnly.Name}'"));
-        var regions = new List<string> { $"stack 0x{stackLow:x}-0x{stackHigh:x}" };
-        foreach (var region in context.Regions) regions.Add($"{region.Name} 0x{region.Start:x}-0x{region.End:x}");
-        return new ProgramFaultException(new ProgramFault(FaultKind.OutOfBounds, pc, address, size,
-            $"out-of-bounds {access} of {size} bytes at 0x{address:x}; the run may only touch: {string.Join(", ", regions)}"));
-    }
-
-    private static ProgramFaultException BudgetExhausted(int pc, long budget) =>
-        new(new ProgramFault(FaultKind.InstructionBudgetExhausted, pc, 0, 0,
-            $"the run executed its budget of {budget} instructions without reaching exit; raise the budget if the program really needs more"));
-
-    private static ProgramFaultException CallTooDeep(int pc) =>
-        new(new ProgramFault(FaultKind.CallDepthExceeded, pc, 0, 0,
-            $"bpf-to-bpf calls nested deeper than {ExecutionLimits.MaxCallFrames} frames"));
 }

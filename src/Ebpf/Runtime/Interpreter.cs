@@ -102,7 +102,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
             {
                 while (true)
                 {
-                    if (executed == budget) throw BudgetExhausted(pc, budget);
+                    if (executed == budget) throw MemoryFaults.BudgetExhausted(pc, budget);
                     executed++;
                     Instruction insn = code[pc];
                     int dst = insn.Destination;
@@ -225,7 +225,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
                         case Opcodes.Call:
                             if (insn.Source == (byte)CallKind.Local)
                             {
-                                if (depth + 1 == ExecutionLimits.MaxCallFrames) throw CallTooDeep(current);
+                                if (depth + 1 == ExecutionLimits.MaxCallFrames) throw MemoryFaults.CallTooDeep(current);
                                 ref Frame frame = ref frames[depth++];
                                 frame.R6 = r[6]; frame.R7 = r[7]; frame.R8 = r[8]; frame.R9 = r[9];
                                 frame.ReturnIndex = pc;
@@ -372,7 +372,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         if (((int)operation & 1) != 0) r[insn.Source] = old;
     }
 
-    private static bool LoadPacket(Instruction insn, ulong* r, MemoryRegion packet)
+    internal static bool LoadPacket(Instruction insn, ulong* r, MemoryRegion packet)
     {
         long offset = insn.Immediate;
         if (Opcodes.ModeOf(insn.Opcode) == AccessMode.Indirect) offset += (int)(uint)r[insn.Source];
@@ -391,8 +391,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     private ulong CallHelperById(ulong id, ulong* r, RunContext context, int pc)
     {
         if (id > int.MaxValue || !_helpers.TryGet((int)id, out var helper))
-            throw new ProgramFaultException(new ProgramFault(FaultKind.UnknownHelper, pc, 0, 0,
-                $"callx to helper id {id}, which is not registered"));
+            throw MemoryFaults.UnknownHelper(id, pc);
         return CallHelper(helper.Implementation, r, context, pc);
     }
 
