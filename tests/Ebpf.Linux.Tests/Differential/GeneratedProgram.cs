@@ -1,5 +1,6 @@
 using System.Text;
 using Ebpf.Isa;
+using Ebpf.Isa.Text;
 
 namespace Ebpf.Linux.Tests.Differential;
 
@@ -12,17 +13,20 @@ internal sealed record GeneratedProgram(string Kind, Instruction[] Instructions)
 {
     public Bytecode Bytecode => new(Instructions);
 
-    /// <summary>Everything needed to reproduce a failure by hand: the bytes, then one line per slot.</summary>
+    /// <summary>
+    /// Everything needed to reproduce a failure by hand: the bytes (for <c>ebpf exec</c> or a test), then one line
+    /// per instruction with its slot index, its bytes and its assembly.
+    /// </summary>
     public override string ToString()
     {
         var text = new StringBuilder();
+        var bytes = Bytecode.ToBytes();
         text.AppendLine($"{Kind} program, {Instructions.Length} slots");
-        text.AppendLine($"bytes: {Convert.ToHexString(Bytecode.ToBytes()).ToLowerInvariant()}");
-        Span<byte> slot = stackalloc byte[Instruction.Size];
-        for (int i = 0; i < Instructions.Length; i++)
+        text.AppendLine($"bytes: {Convert.ToHexString(bytes).ToLowerInvariant()}");
+        foreach (var line in Disassembler.Disassemble(Bytecode, DisassemblyOptions.Llvm19))
         {
-            Instructions[i].Encode(slot);
-            text.AppendLine($"{i,4}: {Convert.ToHexString(slot).ToLowerInvariant()}  {Instructions[i]}");
+            string hex = Convert.ToHexString(bytes, line.Index * Instruction.Size, line.SlotCount * Instruction.Size).ToLowerInvariant();
+            text.AppendLine($"{line.Index,4}: {hex,-32}  {line.Text}");
         }
         return text.ToString();
     }
