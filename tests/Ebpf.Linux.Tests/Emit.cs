@@ -44,6 +44,10 @@ internal static class Emit
     public static Instruction Atomic(bool is64, AtomicOperation op, byte dst, byte src, short offset) =>
         new(is64 ? Opcodes.Atomic64 : Opcodes.Atomic32, dst, src, offset, (int)op);
 
+    /// <summary>A legacy packet load: <c>r0 = ntoh(packet[imm])</c>, or <c>packet[src + imm]</c> when indirect.</summary>
+    public static Instruction PacketLoad(bool indirect, AccessSize size, byte src, int imm) =>
+        new((byte)((byte)InstructionClass.Ld | (byte)(indirect ? AccessMode.Indirect : AccessMode.Absolute) | (byte)size), 0, src, 0, imm);
+
     /// <summary>Appends both slots of <c>lddw dst, value</c>.</summary>
     public static void Lddw(List<Instruction> into, byte dst, ulong value)
     {

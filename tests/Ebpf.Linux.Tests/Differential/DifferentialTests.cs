@@ -71,5 +71,8 @@ public class DifferentialTests(ITestOutputHelper output)
     public void StackAndAtomics() => KernelAndInterpreterAgree(StackPrograms.StackAndAtomics, 3000);
 
     [Fact]
+    public void LegacyPacketLoads() => KernelAndInterpreterAgree(PacketPrograms.PacketLoads, 2000);
+
+    [Fact]
     public void BranchesOverStackAndAtomics() => KernelAndInterpreterAgree(BranchPrograms.BranchesOverStack, 3000);
 }

@@ -100,4 +100,13 @@ public class GeneratorCoverageTests
         ];
         Assert.Empty(expected.Except(seen));
     }
+
+    [Fact]
+    public void PacketProgramsUseEveryPacketLoadInAndPastThePacket()
+    {
+        var seen = FormsIn(PacketPrograms.PacketLoads, 1000, insn =>
+            Opcodes.IsPacketLoad(insn.Opcode) ? $"{insn.Opcode:x2} {(insn.Immediate > KernelOracle.PacketLength ? "past" : "inside")}" : null);
+        string[] expected = [.. new[] { "20", "28", "30", "40", "48", "50" }.SelectMany(op => new[] { $"{op} inside", $"{op} past" })];
+        Assert.Empty(expected.Except(seen));
+    }
 }

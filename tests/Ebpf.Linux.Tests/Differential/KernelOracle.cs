@@ -12,8 +12,8 @@ namespace Ebpf.Linux.Tests.Differential;
 /// verified once and run twice, and the shift comes from the packet length, so one loaded program answers both
 /// halves. The wrapper is:
 /// <code>
-/// r1 = *(u32 *)(r1 + 0)      ; __sk_buff.len: 50 for 64 bytes of data, 51 for 65 (the 14-byte L2 header is not counted)
-/// *(u64 *)(r10 - 8) = r1     ; the slot no generated program touches
+/// r0 = *(u32 *)(r1 + 0)      ; __sk_buff.len: 50 for 64 bytes of data, 51 for 65 (the 14-byte L2 header is not counted)
+/// *(u64 *)(r10 - 8) = r0     ; the slot no generated program touches; r1 stays the context for packet loads
 /// ...the program, its exit removed (jumps to it land on the next line)...
 /// r1 = *(u64 *)(r10 - 8)
 /// r1 -= 50                   ; 0 or 1
@@ -21,6 +21,8 @@ namespace Ebpf.Linux.Tests.Differential;
 /// r0 &gt;&gt;= r1
 /// exit
 /// </code>
+/// The packet is <see cref="Packet"/> in both runs, plus one byte in the second; a packet load must therefore stay
+/// inside the first 50 bytes or start past the 51st, or the two runs would disagree about it.
 /// </remarks>
 internal static class KernelOracle
 {
@@ -28,8 +30,19 @@ internal static class KernelOracle
     private const int EthernetHeaderLength = 14;
     private const int HarnessSlot = -8;
 
-    private static readonly byte[] LowHalfData = new byte[LowHalfDataLength];
-    private static readonly byte[] HighHalfData = new byte[LowHalfDataLength + 1];
+    private static readonly byte[] LowHalfData = Pattern(LowHalfDataLength);
+    private static readonly byte[] HighHalfData = Pattern(LowHalfDataLength + 1);
+
+    /// <summary>
+    /// What legacy packet loads see in the kernel: the test data past its 14-byte Ethernet header, which a socket
+    /// filter does not see. Our interpreter gets the same bytes as its memory.
+    /// </summary>
+    public static byte[] Packet => LowHalfData[EthernetHeaderLength..];
+
+    /// <summary>The length of <see cref="Packet"/>.</summary>
+    public const int PacketLength = LowHalfDataLength - EthernetHeaderLength;
+
+    private static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 37 + 11)).ToArray();
 
     /// <summary>Loads, runs twice, unloads; returns r0. A verifier rejection throws with the log.</summary>
     public static ulong Run(GeneratedProgram program)
@@ -51,11 +64,11 @@ internal static class KernelOracle
                 throw new ArgumentException($"a generated program has only one exit, at the end; found another at {i}", nameof(program));
         }
 
-        const short lowHalfLength = LowHalfDataLength - EthernetHeaderLength;
+        const short lowHalfLength = PacketLength;
         var wrapped = new List<Instruction>(program.Count + 7)
         {
-            Emit.Load(AccessSize.Word, 1, 1, 0),
-            Emit.StoreReg(AccessSize.DoubleWord, 10, 1, HarnessSlot),
+            Emit.Load(AccessSize.Word, 0, 1, 0),
+            Emit.StoreReg(AccessSize.DoubleWord, 10, 0, HarnessSlot),
         };
         wrapped.AddRange(program.Take(program.Count - 1));
         wrapped.Add(Emit.Load(AccessSize.DoubleWord, 1, 10, HarnessSlot));

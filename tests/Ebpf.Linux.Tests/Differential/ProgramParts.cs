@@ -32,17 +32,25 @@ internal static class ProgramParts
             _ => new[] { Emit.Alu(false, AluOperation.Mov, register, imm) },
         };
 
-    /// <summary>Writes r0–r9, in order.</summary>
-    public static readonly Gen<Instruction[]> InitialiseRegisters =
-        Enumerable.Range(0, 10)
-            .Select(r => Initialise((byte)r))
+    /// <summary>Writes the given registers, in order.</summary>
+    public static Gen<Instruction[]> Initialise(IEnumerable<byte> registers) =>
+        registers
+            .Select(Initialise)
             .Aggregate(Gen.Const(Array.Empty<Instruction>()), (all, one) => Gen.Select(all, one, (a, b) => (Instruction[])[.. a, .. b]));
 
-    /// <summary><c>r0 = r0 * P ^ rN</c> for r1–r9, then the same with each stack slot, then <c>exit</c>.</summary>
-    public static Instruction[] FoldAndExit(IReadOnlyList<short> stackSlots)
+    /// <summary>Writes r0–r9, in order.</summary>
+    public static readonly Gen<Instruction[]> InitialiseRegisters = Initialise(AllButR10);
+
+    private static IEnumerable<byte> AllButR10 => Enumerable.Range(0, 10).Select(r => (byte)r);
+
+    /// <summary>
+    /// <c>r0 = r0 * P ^ rN</c> for each of <paramref name="registers"/> (r1–r9 when null), then the same with each
+    /// stack slot, then <c>exit</c>.
+    /// </summary>
+    public static Instruction[] FoldAndExit(IReadOnlyList<short> stackSlots, IEnumerable<byte>? registers = null)
     {
         var fold = new List<Instruction>();
-        for (byte r = 1; r <= 9; r++)
+        foreach (byte r in registers ?? AllButR10.Skip(1))
         {
             fold.Add(Emit.Alu(true, AluOperation.Mul, 0, FoldMultiplier));
             fold.Add(Emit.AluReg(true, AluOperation.Xor, 0, r));
