@@ -6,13 +6,18 @@ namespace Ebpf.Linux.Tests.Differential;
 /// <summary>
 /// Generated programs run in the kernel and in our interpreter must leave the same 64-bit r0. CsCheck picks a new
 /// seed each run and, on a failure, shrinks the program and prints the seed to pass back as <c>seed:</c> (or
-/// through the CsCheck_Seed environment variable) with the failing program's bytes and instructions.
+/// through the CsCheck_Seed environment variable) with the failing program's bytes and instructions, and a
+/// minimized version of it. EBPF_DIFFERENTIAL_SCALE=N runs N times as many programs, for a soak.
 /// </summary>
 public class DifferentialTests(ITestOutputHelper output)
 {
-    private void KernelAndInterpreterAgree(Gen<GeneratedProgram> programs, long count)
+    private static readonly long Scale =
+        long.TryParse(Environment.GetEnvironmentVariable("EBPF_DIFFERENTIAL_SCALE"), out long scale) && scale > 0 ? scale : 1;
+
+    private void KernelAndInterpreterAgree(Gen<GeneratedProgram> programs, long baseCount)
     {
         if (KernelRequirement.Missing(output)) return;
+        long count = baseCount * Scale;
         long compared = 0;
         programs.Sample(program =>
         {
