@@ -46,6 +46,9 @@ public sealed class KernelErrorException : EbpfException
                 "the process may not use bpf(): run as root or grant CAP_BPF (with CAP_PERFMON and CAP_NET_ADMIN for " +
                 "tracing and networking programs) or CAP_SYS_ADMIN; check kernel.unprivileged_bpf_disabled and any " +
                 "seccomp or LSM policy of the container",
+            Errno.EACCES when !hasLog =>
+                "access denied: an LSM (SELinux, AppArmor, Landlock) or a BPF token policy refused this command, or an " +
+                "fd or pinned path in it is not accessible to this process",
             Errno.ENOSYS =>
                 "this kernel has no bpf() system call (CONFIG_BPF_SYSCALL is off), a seccomp filter blocks it, or this " +
                 "is not Linux on x86_64, arm64, riscv64 or loongarch64",
