@@ -44,7 +44,7 @@ internal static class CommandAction
     /// <summary>Parses the value of an <c>--engine</c> option.</summary>
     public static ExecutionEngine ParseEngine(string? name)
     {
-        if (name is null) return ExecutionEngine.Interpreter;
+        if (name is null) return ExecutionEngine.Jit;
         if (ExecutionEngines.TryParse(name, out var engine)) return engine;
         throw new UsageException($"unknown engine '{name}'; choose one of: {string.Join(", ", ExecutionEngines.Names)}");
     }

@@ -12,7 +12,7 @@ internal static class ExecCommand
         var file = new Argument<string>("file") { Description = "The program: raw bytecode (8 bytes per instruction) or an ELF object" };
         var memHex = new Option<string?>("--mem-hex") { Description = "The memory r1 points to, as hex bytes (\"0a 1b ff\" or \"0a1bff\")" };
         var memFile = new Option<string?>("--mem-file") { Description = "The memory r1 points to, read from a file" };
-        var engine = new Option<string>("--engine") { Description = "The engine: " + string.Join(", ", ExecutionEngines.Names), DefaultValueFactory = _ => "interpreter" };
+        var engine = new Option<string>("--engine") { Description = "The engine: " + string.Join(", ", ExecutionEngines.Names), DefaultValueFactory = _ => "jit" };
         engine.AcceptOnlyFromAmong([.. ExecutionEngines.Names]);
         var function = new Option<string?>("--function") { Description = "For an ELF object: the function to run (default: main, or the only one)" };
         var budget = new Option<long>("--budget") { Description = "The most instructions the run may execute", DefaultValueFactory = _ => ExecutionOptions.DefaultInstructionBudget };
@@ -38,7 +38,8 @@ internal static class ExecCommand
                 : parse.GetValue(memFile) is { } path ? ProgramLoader.ReadFile(path)
                 : [];
             var options = new ExecutionOptions { InstructionBudget = parse.GetValue(budget) };
-            var executable = ExecutionEngines.Prepare(CommandAction.ParseEngine(parse.GetValue(engine)), program, options);
+            var executable = ExecutionEngines.Prepare(CommandAction.ParseEngine(parse.GetValue(engine)), program, options, out string? fallback);
+            if (fallback is not null) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
             ulong r0 = executable.Run(memory);
             parse.InvocationConfiguration.Output.WriteLine($"0x{r0:x}");
             return 0;

@@ -11,8 +11,23 @@ public sealed record ExecutionOptions
     /// <summary>The helpers the program may call. Defaults to the Linux helpers implemented so far.</summary>
     public HelperTable Helpers { get; init; } = HelperTable.CreateLinux();
 
-    /// <summary>The most instructions one run may execute before it is stopped with a fault.</summary>
+    /// <summary>The most instructions one run may execute before it is stopped with a fault (checked mode).</summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
+
+    /// <summary>
+    /// Whether every load and store is checked against the run's regions and the instruction budget enforced.
+    /// <see cref="MemoryChecks.Unchecked"/> is only for programs a verifier has proven safe; the interpreter always checks.
+    /// </summary>
+    public MemoryChecks MemoryChecks { get; init; } = MemoryChecks.Checked;
+}
+
+/// <summary>Whether compiled code checks memory accesses and counts instructions.</summary>
+public enum MemoryChecks
+{
+    /// <summary>Every load and store is checked and the instruction budget enforced; faults stop the run.</summary>
+    Checked,
+    /// <summary>No checks at all, as in the kernel: only for programs the verifier accepted.</summary>
+    Unchecked,
 }
 
 /// <summary>Limits every engine shares, taken from the Linux kernel.</summary>

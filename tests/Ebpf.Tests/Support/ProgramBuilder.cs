@@ -4,7 +4,7 @@ using Ebpf.Runtime;
 namespace Ebpf.Tests.Support;
 
 /// <summary>Builds small programs from raw instruction fields, for tests that must not depend on the assembler.</summary>
-internal sealed class ProgramBuilder
+internal sealed class ProgramBuilder(ExecutionEngine engine = ExecutionEngine.Interpreter)
 {
     private readonly List<Instruction> _slots = [];
 
@@ -31,7 +31,15 @@ internal sealed class ProgramBuilder
     public Bytecode Build() => new(_slots);
 
     public ulong Run(byte[]? memory = null, ExecutionOptions? options = null) =>
-        new Interpreter(Build(), options).Run(memory ?? []);
+        Prepare(options).Run(memory ?? []);
+
+    public IExecutableProgram Prepare(ExecutionOptions? options = null)
+    {
+        var program = ExecutionEngines.Prepare(engine, Build(), options, out string? fallback);
+        Assert.True(fallback is null, fallback);
+        Assert.Equal(engine.ToString().ToLowerInvariant(), program.EngineName);
+        return program;
+    }
 }
 
 /// <summary>Reads the language-neutral test-data files that drive table tests.</summary>

@@ -5,8 +5,21 @@ using Ebpf.Tests.Support;
 
 namespace Ebpf.Tests.Runtime;
 
-public class InterpreterMemoryTests
+/// <summary>Runs on every engine: each engine gets a sealed subclass below.</summary>
+public abstract class EngineMemoryTests
 {
+    protected abstract ExecutionEngine Engine { get; }
+
+    public sealed class OnInterpreter : EngineMemoryTests
+    {
+        protected override ExecutionEngine Engine => ExecutionEngine.Interpreter;
+    }
+
+    public sealed class OnJit : EngineMemoryTests
+    {
+        protected override ExecutionEngine Engine => ExecutionEngine.Jit;
+    }
+
     private static readonly byte[] Pattern = [0x81, 0x92, 0xa3, 0xb4, 0xc5, 0xd6, 0xe7, 0xf8, 0x01, 0x02];
 
     [Theory]
@@ -20,7 +33,7 @@ public class InterpreterMemoryTests
     [InlineData(0x91, 8, 0x01UL)]                 // ldxsb of a positive byte
     public void Loads_read_little_endian_and_extend(byte opcode, short offset, ulong expected)
     {
-        var program = new ProgramBuilder().Add(opcode, 0, 1, offset).Exit();
+        var program = new ProgramBuilder(Engine).Add(opcode, 0, 1, offset).Exit();
         Assert.Equal(expected, program.Run((byte[])Pattern.Clone()));
     }
 
@@ -32,7 +45,7 @@ public class InterpreterMemoryTests
     public void Stores_of_immediates_write_the_access_width(byte opcode, short offset, string expected)
     {
         var memory = new byte[10];
-        new ProgramBuilder().Add(opcode, 1, 0, offset, unchecked((int)0xdeadbeef)).Mov(0, 0).Exit().Run(memory);
+        new ProgramBuilder(Engine).Add(opcode, 1, 0, offset, unchecked((int)0xdeadbeef)).Mov(0, 0).Exit().Run(memory);
         Assert.Equal(expected, Convert.ToHexString(memory).ToLowerInvariant().Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + " " + b));
     }
 
@@ -44,7 +57,7 @@ public class InterpreterMemoryTests
     public void Stores_of_registers_write_the_access_width(byte opcode, string expected)
     {
         var memory = new byte[8];
-        new ProgramBuilder().Load64(2, 0x0102030405060708).Add(opcode, 1, 2).Mov(0, 0).Exit().Run(memory);
+        new ProgramBuilder(Engine).Load64(2, 0x0102030405060708).Add(opcode, 1, 2).Mov(0, 0).Exit().Run(memory);
         Assert.Equal(expected.Replace(" ", ""), Convert.ToHexString(memory).ToLowerInvariant());
     }
 
@@ -52,14 +65,14 @@ public class InterpreterMemoryTests
     public void Stack_is_512_bytes_below_r10_and_starts_zeroed()
     {
         // r0 = *(u64 *)(r10 - 512): the lowest slot of the frame is readable and zero.
-        var program = new ProgramBuilder().Add(0x79, 0, 10, -512).Exit();
+        var program = new ProgramBuilder(Engine).Add(0x79, 0, 10, -512).Exit();
         Assert.Equal(0UL, program.Run());
     }
 
     [Fact]
     public void Reading_below_the_stack_frame_faults()
     {
-        var program = new ProgramBuilder().Add(0x79, 0, 10, -520).Exit();
+        var program = new ProgramBuilder(Engine).Add(0x79, 0, 10, -520).Exit();
         var fault = Assert.Throws<ProgramFaultException>(() => program.Run()).Fault;
         Assert.Equal(FaultKind.OutOfBounds, fault.Kind);
         Assert.Equal(0, fault.InstructionIndex);
@@ -70,7 +83,7 @@ public class InterpreterMemoryTests
     public void Reading_past_the_end_of_memory_faults_with_address_and_size()
     {
         var memory = new byte[4];
-        var program = new ProgramBuilder().Mov(0, 0).Add(0x61, 0, 1, 1).Exit();
+        var program = new ProgramBuilder(Engine).Mov(0, 0).Add(0x61, 0, 1, 1).Exit();
         var fault = Assert.Throws<ProgramFaultException>(() => program.Run(memory)).Fault;
         Assert.Equal(FaultKind.OutOfBounds, fault.Kind);
         Assert.Equal(1, fault.InstructionIndex);
@@ -81,7 +94,7 @@ public class InterpreterMemoryTests
     [Fact]
     public void A_wild_pointer_never_touches_host_memory()
     {
-        var program = new ProgramBuilder().Load64(1, 0xdead0000).Add(0x7a, 1, 0, 0, 1).Exit();
+        var program = new ProgramBuilder(Engine).Load64(1, 0xdead0000).Add(0x7a, 1, 0, 0, 1).Exit();
         var fault = Assert.Throws<ProgramFaultException>(() => program.Run()).Fault;
         Assert.Equal(0xdead0000UL, fault.Address);
         Assert.Contains("write", fault.Detail);
@@ -95,7 +108,7 @@ public class InterpreterMemoryTests
         {
             var context = new RunContext { R1 = (ulong)start };
             context.AddRegion((nint)start, readOnly.Length, writable: false, "context");
-            var interpreter = new Interpreter(new ProgramBuilder().Add(0x61, 0, 1).Add(0x62, 1, 0, 0, 9).Exit().Build());
+            var interpreter = ExecutionEngines.Prepare(Engine, new ProgramBuilder(Engine).Add(0x61, 0, 1).Add(0x62, 1, 0, 0, 9).Exit().Build());
             var fault = Assert.Throws<ProgramFaultException>(() => interpreter.Run(context)).Fault;
             Assert.Equal(1, fault.InstructionIndex);
             Assert.Contains("read-only region 'context'", fault.Detail);
@@ -117,7 +130,7 @@ public class InterpreterMemoryTests
     {
         var memory = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(memory, initial);
-        ulong source = new ProgramBuilder().Load64(2, operand).Add(Opcodes.Atomic64, 1, 2, 0, operation).MovReg(0, 2).Exit().Run(memory);
+        ulong source = new ProgramBuilder(Engine).Load64(2, operand).Add(Opcodes.Atomic64, 1, 2, 0, operation).MovReg(0, 2).Exit().Run(memory);
         Assert.Equal(expectedMemory, BinaryPrimitives.ReadUInt64LittleEndian(memory));
         Assert.Equal(expectedSource, source);
     }
@@ -127,7 +140,7 @@ public class InterpreterMemoryTests
     {
         var memory = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(memory, 0xaaaaaaaa_fffffffe);
-        ulong source = new ProgramBuilder().Load64(2, 0xffffffff_00000003).Add(Opcodes.Atomic32, 1, 2, 0, 0x01).MovReg(0, 2).Exit().Run(memory);
+        ulong source = new ProgramBuilder(Engine).Load64(2, 0xffffffff_00000003).Add(Opcodes.Atomic32, 1, 2, 0, 0x01).MovReg(0, 2).Exit().Run(memory);
         Assert.Equal(0xaaaaaaaa_00000001UL, BinaryPrimitives.ReadUInt64LittleEndian(memory));
         Assert.Equal(0xfffffffeUL, source);
     }
@@ -139,7 +152,7 @@ public class InterpreterMemoryTests
     {
         var memory = new byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(memory, initial);
-        ulong result = new ProgramBuilder().Load64(0, r0).Mov(2, 9).Add(Opcodes.Atomic64, 1, 2, 0, 0xf1).Exit().Run(memory);
+        ulong result = new ProgramBuilder(Engine).Load64(0, r0).Mov(2, 9).Add(Opcodes.Atomic64, 1, 2, 0, 0xf1).Exit().Run(memory);
         Assert.Equal(initial, result);
         Assert.Equal(expectedMemory, BinaryPrimitives.ReadUInt64LittleEndian(memory));
     }
@@ -149,7 +162,7 @@ public class InterpreterMemoryTests
     {
         var memory = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(memory, 7);
-        ulong result = new ProgramBuilder().Load64(0, 0xffffffff_00000007).Mov(2, 9).Add(Opcodes.Atomic32, 1, 2, 0, 0xf1).Exit().Run(memory);
+        ulong result = new ProgramBuilder(Engine).Load64(0, 0xffffffff_00000007).Mov(2, 9).Add(Opcodes.Atomic32, 1, 2, 0, 0xf1).Exit().Run(memory);
         Assert.Equal(7UL, result);
         Assert.Equal(9U, BinaryPrimitives.ReadUInt32LittleEndian(memory));
     }
@@ -157,7 +170,7 @@ public class InterpreterMemoryTests
     [Fact]
     public void Misaligned_atomics_fault()
     {
-        var program = new ProgramBuilder().Mov(2, 1).Add(Opcodes.Atomic64, 1, 2, 1, 0).Exit();
+        var program = new ProgramBuilder(Engine).Mov(2, 1).Add(Opcodes.Atomic64, 1, 2, 1, 0).Exit();
         var fault = Assert.Throws<ProgramFaultException>(() => program.Run(new byte[16])).Fault;
         Assert.Equal(FaultKind.MisalignedAtomic, fault.Kind);
     }
@@ -172,7 +185,7 @@ public class InterpreterMemoryTests
     [InlineData(0x40, 2, 2, 0UL)]
     public void Legacy_packet_loads(byte opcode, byte source, int immediate, ulong expected)
     {
-        var program = new ProgramBuilder().Mov(2, 2).Add(opcode, 0, source, 0, immediate).Exit();
+        var program = new ProgramBuilder(Engine).Mov(2, 2).Add(opcode, 0, source, 0, immediate).Exit();
         Assert.Equal(expected, program.Run([0x11, 0x22, 0x33, 0x44, 0x55, 0x66]));
     }
 }

@@ -1,10 +1,24 @@
+using Ebpf.Runtime;
 using Ebpf.Isa;
 using Ebpf.Tests.Support;
 
 namespace Ebpf.Tests.Runtime;
 
-public class InterpreterAluTests
+/// <summary>Runs on every engine: each engine gets a sealed subclass below.</summary>
+public abstract class EngineAluTests
 {
+    protected abstract ExecutionEngine Engine { get; }
+
+    public sealed class OnInterpreter : EngineAluTests
+    {
+        protected override ExecutionEngine Engine => ExecutionEngine.Interpreter;
+    }
+
+    public sealed class OnJit : EngineAluTests
+    {
+        protected override ExecutionEngine Engine => ExecutionEngine.Jit;
+    }
+
     public static TheoryData<string, string, string, string, string> AluCases()
     {
         var data = new TheoryData<string, string, string, string, string>();
@@ -17,7 +31,7 @@ public class InterpreterAluTests
     public void Arithmetic_matches_rfc9669(string opcode, string dst, string operand, string offset, string expected)
     {
         byte op = (byte)TestData.Hex(opcode);
-        var program = new ProgramBuilder().Load64(0, TestData.Hex(dst));
+        var program = new ProgramBuilder(Engine).Load64(0, TestData.Hex(dst));
         bool byteSwap = Opcodes.AluOperationOf(op) == AluOperation.End; // bit 3 selects big endian there, not a register
         if (Opcodes.SourceOf(op) == OperandSource.Register && !byteSwap)
             program.Load64(1, TestData.Hex(operand)).Add(op, 0, 1, short.Parse(offset));

@@ -1,0 +1,56 @@
+using System.Reflection.Emit;
+using Ebpf.Helpers;
+using Ebpf.Isa;
+
+namespace Ebpf.Runtime.Jit;
+
+/// <summary>What the functions of one program share while they are compiled: their methods and the helper call sites.</summary>
+internal sealed class JitCompilation
+{
+    private readonly Dictionary<int, DynamicMethod> _methods = new();
+    private readonly Dictionary<int, int> _helperSites = new();
+
+    public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked)
+    {
+        Checked = isChecked;
+        var siteHelpers = new List<HelperFunction>();
+        for (int pc = 0; pc < code.Length; pc++)
+        {
+            var insn = code[pc];
+            if (insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper)
+            {
+                if (!helpers.TryGet(insn.Immediate, out var helper))
+                    throw new ProgramLoadException(pc, $"call to unknown helper id {insn.Immediate}; register it in the HelperTable given to the engine");
+                _helperSites[pc] = siteHelpers.Count;
+                siteHelpers.Add(helper.Implementation);
+            }
+            else if (insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.KernelFunction)
+            {
+                throw new ProgramLoadException(pc, $"call to kernel function (kfunc) with BTF id {insn.Immediate}; kfuncs exist only in the Linux kernel");
+            }
+            else if (insn.IsLddw && insn.Source != (byte)LddwSource.Immediate)
+            {
+                throw new ProgramLoadException(pc,
+                    $"lddw of kind {(LddwSource)insn.Source} refers to a map, function or kernel object, which a raw program has no table for; load it from an ELF object");
+            }
+            HasPacketLoads |= Opcodes.IsPacketLoad(insn.Opcode);
+            if (insn.IsLddw) pc++;
+        }
+        SiteHelpers = [.. siteHelpers];
+    }
+
+    /// <summary>Whether loads and stores are checked and the budget counted.</summary>
+    public bool Checked { get; }
+
+    /// <summary>Whether the program uses legacy packet loads (which can end it from any frame).</summary>
+    public bool HasPacketLoads { get; }
+
+    /// <summary>The helper of each call site, in site order.</summary>
+    public HelperFunction[] SiteHelpers { get; }
+
+    public void AddMethod(int start, DynamicMethod method) => _methods[start] = method;
+
+    public DynamicMethod MethodAt(int start) => _methods[start];
+
+    public int HelperSiteOf(int pc) => _helperSites[pc];
+}

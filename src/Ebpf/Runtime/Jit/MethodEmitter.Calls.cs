@@ -1,0 +1,85 @@
+using System.Reflection.Emit;
+using Ebpf.Isa;
+
+namespace Ebpf.Runtime.Jit;
+
+internal sealed partial class MethodEmitter
+{
+    private void EmitCall(Instruction insn, int pc)
+    {
+        if (insn.Opcode == Opcodes.CallRegister)
+        {
+            LoadContext();
+            LoadRegister(insn.Destination);
+            for (int register = 1; register <= 5; register++) LoadRegister(register);
+            _il.Emit(OpCodes.Ldc_I4, pc);
+            Call(JitMembers.CallHelperById);
+            StoreRegister(0);
+            return;
+        }
+        if (insn.Source == (byte)CallKind.Local)
+        {
+            EmitLocalCall(pc + 1 + insn.Immediate, pc);
+            return;
+        }
+        LoadContext();
+        _il.Emit(OpCodes.Ldc_I4, _compilation.HelperSiteOf(pc));
+        for (int register = 1; register <= 5; register++) LoadRegister(register);
+        _il.Emit(OpCodes.Ldc_I4, pc);
+        Call(JitMembers.CallHelper);
+        StoreRegister(0);
+    }
+
+    private void EmitLocalCall(int target, int pc)
+    {
+        // The kernel's limit of nested frames (the entry function is depth 0), in both modes: it bounds the host stack.
+        var deepEnough = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldarg, (short)DepthArgument);
+        _il.Emit(OpCodes.Ldc_I4, ExecutionLimits.MaxCallFrames - 1);
+        _il.Emit(OpCodes.Blt, deepEnough);
+        _il.Emit(OpCodes.Ldc_I4, pc);
+        Call(JitMembers.ThrowCallTooDeep);
+        _il.MarkLabel(deepEnough);
+        for (int register = 0; register <= 9; register++) LoadRegister(register);
+        LoadRegister(10);
+        _il.Emit(OpCodes.Ldc_I8, (long)ExecutionLimits.StackBytesPerFrame);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Ldarg, (short)DepthArgument);
+        _il.Emit(OpCodes.Ldc_I4_1);
+        _il.Emit(OpCodes.Add);
+        LoadContext();
+        _il.Emit(OpCodes.Call, _compilation.MethodAt(target));
+        StoreRegister(0);
+        for (int register = 1; register <= 5; register++)
+        {
+            LoadContext();
+            _il.Emit(OpCodes.Ldfld, JitMembers.ReturnedArguments[register - 1]);
+            StoreRegister(register);
+        }
+        if (_compilation.HasPacketLoads) EmitReturnIfAborted();
+    }
+
+    private void EmitPacketLoad(Instruction insn)
+    {
+        LoadContext();
+        _il.Emit(OpCodes.Ldc_I4, (int)insn.Opcode);
+        _il.Emit(OpCodes.Ldc_I4, insn.Immediate);
+        if (Opcodes.ModeOf(insn.Opcode) == AccessMode.Indirect) LoadRegister(insn.Source);
+        else _il.Emit(OpCodes.Ldc_I8, 0L);
+        Call(JitMembers.LoadPacket);
+        StoreRegister(0);
+        EmitReturnIfAborted();
+    }
+
+    /// <summary>A legacy packet load out of bounds ends the whole program with r0 = 0, through every frame.</summary>
+    private void EmitReturnIfAborted()
+    {
+        var goOn = _il.DefineLabel();
+        LoadContext();
+        _il.Emit(OpCodes.Ldfld, JitMembers.Aborted);
+        _il.Emit(OpCodes.Brfalse, goOn);
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        _il.Emit(OpCodes.Ret);
+        _il.MarkLabel(goOn);
+    }
+}

@@ -1,0 +1,126 @@
+using System.Reflection.Emit;
+using Ebpf.Isa;
+
+namespace Ebpf.Runtime.Jit;
+
+internal sealed partial class MethodEmitter
+{
+    private void EmitLoad(Instruction insn, int pc)
+    {
+        int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
+        EmitAddress(insn.Source, insn.Offset, size, write: false, pc);
+        bool signed = Opcodes.ModeOf(insn.Opcode) == AccessMode.MemorySignExtend;
+        switch (size)
+        {
+            case 1: _il.Emit(signed ? OpCodes.Ldind_I1 : OpCodes.Ldind_U1); break;
+            case 2: _il.Emit(signed ? OpCodes.Ldind_I2 : OpCodes.Ldind_U2); break;
+            case 4: _il.Emit(signed ? OpCodes.Ldind_I4 : OpCodes.Ldind_U4); break;
+            default: _il.Emit(OpCodes.Ldind_I8); break;
+        }
+        if (size < 8) _il.Emit(signed ? OpCodes.Conv_I8 : OpCodes.Conv_U8);
+        StoreRegister(insn.Destination);
+    }
+
+    private void EmitStore(Instruction insn, int pc)
+    {
+        int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
+        EmitAddress(insn.Destination, insn.Offset, size, write: true, pc);
+        if (insn.Class == InstructionClass.Stx) LoadRegister(insn.Source);
+        else LoadImmediate64(insn.Immediate);
+        if (size < 8) _il.Emit(OpCodes.Conv_U4);
+        switch (size)
+        {
+            case 1: _il.Emit(OpCodes.Stind_I1); break;
+            case 2: _il.Emit(OpCodes.Stind_I2); break;
+            case 4: _il.Emit(OpCodes.Stind_I4); break;
+            default: _il.Emit(OpCodes.Stind_I8); break;
+        }
+    }
+
+    /// <summary>
+    /// Pushes the native address <c>base + offset</c>. In checked mode the access is tested first: an inline range
+    /// compare for the stack (this frame and its callers'), then the run's other regions in <see cref="JitRuntime"/>.
+    /// </summary>
+    private void EmitAddress(int baseRegister, short offset, int size, bool write, int pc)
+    {
+        LoadRegister(baseRegister);
+        if (offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)offset);
+            _il.Emit(OpCodes.Add);
+        }
+        if (_checked)
+        {
+            _il.Emit(OpCodes.Stloc, _address);
+            var inBounds = _il.DefineLabel();
+            // (address - stackLow) <= stackSpan - size, unsigned: inside the stack.
+            _il.Emit(OpCodes.Ldloc, _address);
+            _il.Emit(OpCodes.Ldloc, _stackLow);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Ldloc, _stackSpan);
+            _il.Emit(OpCodes.Ldc_I8, (long)size);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Ble_Un, inBounds);
+            LoadContext();
+            _il.Emit(OpCodes.Ldloc, _address);
+            _il.Emit(OpCodes.Ldc_I4, size);
+            _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
+            _il.Emit(OpCodes.Ldloc, _stackLow);
+            _il.Emit(OpCodes.Ldc_I4, pc);
+            Call(JitMembers.CheckRegion);
+            _il.MarkLabel(inBounds);
+            _il.Emit(OpCodes.Ldloc, _address);
+        }
+        _il.Emit(OpCodes.Conv_U);
+    }
+
+    private void EmitAtomic(Instruction insn, int pc)
+    {
+        bool is64 = Opcodes.SizeOf(insn.Opcode) == AccessSize.DoubleWord;
+        int size = is64 ? 8 : 4;
+        var operation = (AtomicOperation)insn.Immediate;
+        LoadRegister(insn.Destination);
+        if (insn.Offset != 0)
+        {
+            _il.Emit(OpCodes.Ldc_I8, (long)insn.Offset);
+            _il.Emit(OpCodes.Add);
+        }
+        _il.Emit(OpCodes.Stloc, _address);
+        if (_checked)
+        {
+            LoadContext();
+            _il.Emit(OpCodes.Ldloc, _address);
+            _il.Emit(OpCodes.Ldc_I4, size);
+            _il.Emit(OpCodes.Ldloc, _stackLow);
+            _il.Emit(OpCodes.Ldc_I4, pc);
+            Call(JitMembers.CheckAtomic);
+        }
+        if (operation == AtomicOperation.CompareExchange)
+        {
+            _il.Emit(OpCodes.Ldloc, _address);
+            LoadRegister(0);
+            if (!is64) _il.Emit(OpCodes.Conv_U4);
+            LoadRegister(insn.Source);
+            if (!is64) _il.Emit(OpCodes.Conv_U4);
+            Call(is64 ? JitMembers.CompareExchange64 : JitMembers.CompareExchange32);
+            if (!is64) _il.Emit(OpCodes.Conv_U8);
+            StoreRegister(0);
+            return;
+        }
+        _il.Emit(OpCodes.Ldc_I4, (int)operation);
+        _il.Emit(OpCodes.Ldloc, _address);
+        LoadRegister(insn.Source);
+        if (!is64) _il.Emit(OpCodes.Conv_U4);
+        Call(is64 ? JitMembers.Apply64 : JitMembers.Apply32);
+        bool fetch = ((int)operation & 1) != 0;
+        if (fetch)
+        {
+            if (!is64) _il.Emit(OpCodes.Conv_U8);
+            StoreRegister(insn.Source);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Pop);
+        }
+    }
+}
