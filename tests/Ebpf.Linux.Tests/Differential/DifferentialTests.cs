@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 namespace Ebpf.Linux.Tests.Differential;
 
 /// <summary>
-/// Generated programs run in the kernel and in our interpreter must leave the same 64-bit r0. CsCheck picks a new
+/// Generated programs run in the kernel and on each of our engines (interpreter and JIT) must leave the same
+/// 64-bit r0. CsCheck picks a new
 /// seed each run and, on a failure, shrinks the program and prints the seed to pass back as <c>seed:</c> (or
 /// through the CsCheck_Seed environment variable) with the failing program's bytes and instructions, and a
 /// minimized version of it. EBPF_DIFFERENTIAL_SCALE=N runs N times as many programs, for a soak.
@@ -14,7 +15,7 @@ public class DifferentialTests(ITestOutputHelper output)
     private static readonly long Scale =
         long.TryParse(Environment.GetEnvironmentVariable("EBPF_DIFFERENTIAL_SCALE"), out long scale) && scale > 0 ? scale : 1;
 
-    private void KernelAndInterpreterAgree(Gen<GeneratedProgram> programs, long baseCount)
+    private void KernelAndEnginesAgree(Gen<GeneratedProgram> programs, long baseCount)
     {
         if (KernelRequirement.Missing(output)) return;
         long count = baseCount * Scale;
@@ -29,12 +30,12 @@ public class DifferentialTests(ITestOutputHelper output)
             }
             Interlocked.Increment(ref compared);
         }, iter: count, writeLine: output.WriteLine, print: p => p.ToString());
-        output.WriteLine($"{compared} programs compared, all matched");
+        output.WriteLine($"{compared} programs compared with the kernel on {string.Join(" and ", EngineRunner.All)}, all matched");
         Assert.Equal(count, compared);
     }
 
     /// <summary>
-    /// What differs between the kernel and the interpreter on <paramref name="program"/>, or null when they agree.
+    /// What differs between the kernel and our engines on <paramref name="program"/>, or null when they agree.
     /// A verifier rejection is a generator bug and throws with the log, unless <paramref name="tolerateRejection"/>
     /// (the minimizer's candidates may well be rejected: they count as not failing).
     /// </summary>
@@ -49,35 +50,39 @@ public class DifferentialTests(ITestOutputHelper output)
         {
             return null;
         }
-        try
+        foreach (var engine in EngineRunner.All)
         {
-            ulong ours = InterpreterRunner.Run(program);
-            return kernel == ours ? null : $"r0 differs: kernel 0x{kernel:x16}, interpreter 0x{ours:x16}";
+            try
+            {
+                ulong ours = EngineRunner.Run(program, engine);
+                if (kernel != ours) return $"r0 differs: kernel 0x{kernel:x16}, {engine} 0x{ours:x16}";
+            }
+            catch (Exception e) when (e is EbpfException or InvalidOperationException)
+            {
+                return $"the kernel returned 0x{kernel:x16}, {engine} threw {e.GetType().Name}: {e.Message}";
+            }
         }
-        catch (EbpfException e)
-        {
-            return $"the kernel returned 0x{kernel:x16}, the interpreter threw {e.GetType().Name}: {e.Message}";
-        }
+        return null;
     }
 
     [Fact]
-    public void Arithmetic() => KernelAndInterpreterAgree(StraightLinePrograms.Arithmetic, 4000);
+    public void Arithmetic() => KernelAndEnginesAgree(StraightLinePrograms.Arithmetic, 4000);
 
     [Fact]
-    public void DivisionAndModulo() => KernelAndInterpreterAgree(StraightLinePrograms.Divisions, 2000);
+    public void DivisionAndModulo() => KernelAndEnginesAgree(StraightLinePrograms.Divisions, 2000);
 
     [Fact]
-    public void ShiftsByteSwapsAndSignExtension() => KernelAndInterpreterAgree(StraightLinePrograms.ShiftsSwapsAndExtensions, 2000);
+    public void ShiftsByteSwapsAndSignExtension() => KernelAndEnginesAgree(StraightLinePrograms.ShiftsSwapsAndExtensions, 2000);
 
     [Fact]
-    public void Branches() => KernelAndInterpreterAgree(BranchPrograms.Branches, 3000);
+    public void Branches() => KernelAndEnginesAgree(BranchPrograms.Branches, 3000);
 
     [Fact]
-    public void StackAndAtomics() => KernelAndInterpreterAgree(StackPrograms.StackAndAtomics, 3000);
+    public void StackAndAtomics() => KernelAndEnginesAgree(StackPrograms.StackAndAtomics, 3000);
 
     [Fact]
-    public void LegacyPacketLoads() => KernelAndInterpreterAgree(PacketPrograms.PacketLoads, 2000);
+    public void LegacyPacketLoads() => KernelAndEnginesAgree(PacketPrograms.PacketLoads, 2000);
 
     [Fact]
-    public void BranchesOverStackAndAtomics() => KernelAndInterpreterAgree(BranchPrograms.BranchesOverStack, 3000);
+    public void BranchesOverStackAndAtomics() => KernelAndEnginesAgree(BranchPrograms.BranchesOverStack, 3000);
 }

@@ -22,10 +22,11 @@ public class KnownKernelDeviationTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Deviations))]
-    public void InterpreterFollowsTheRfc(string name)
+    public void OurEnginesFollowTheRfc(string name)
     {
         var (program, expected, _) = Case(name);
-        Assert.Equal(expected, InterpreterRunner.Run(new GeneratedProgram(name, program)));
+        foreach (var engine in EngineRunner.All)
+            Assert.Equal(expected, EngineRunner.Run(new GeneratedProgram(name, program), engine));
     }
 
     [Theory]
