@@ -30,6 +30,9 @@ internal static class Emit
 
     public static Instruction GotoLong(int offset) => new(Opcodes.Ja32, 0, 0, 0, offset);
 
+    /// <summary>A bpf-to-bpf call to the function starting <paramref name="offset"/> + 1 slots further on.</summary>
+    public static Instruction CallLocal(int offset) => new(Opcodes.Call, 0, (byte)CallKind.Local, 0, offset);
+
     public static Instruction Exit() => new(Opcodes.Exit, 0, 0, 0, 0);
 
     public static Instruction Load(AccessSize size, byte dst, byte src, short offset, bool signExtend = false) =>

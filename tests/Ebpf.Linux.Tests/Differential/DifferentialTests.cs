@@ -81,6 +81,9 @@ public class DifferentialTests(ITestOutputHelper output)
     public void StackAndAtomics() => KernelAndEnginesAgree(StackPrograms.StackAndAtomics, 3000);
 
     [Fact]
+    public void BpfToBpfCalls() => KernelAndEnginesAgree(CallPrograms.Calls, 2000);
+
+    [Fact]
     public void LegacyPacketLoads() => KernelAndEnginesAgree(PacketPrograms.PacketLoads, 2000);
 
     [Fact]

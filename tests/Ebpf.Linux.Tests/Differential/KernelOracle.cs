@@ -53,29 +53,47 @@ internal static class KernelOracle
         return (ulong)high << 32 | low;
     }
 
-    /// <summary>The program inside the harness that picks the half of r0 to return from the packet length.</summary>
+    /// <summary>
+    /// The program inside the harness that picks the half of r0 to return from the packet length. The main function
+    /// runs up to the first <c>exit</c>; what follows are subprograms, whose calls from the main function are
+    /// re-aimed past the epilogue that replaces that exit.
+    /// </summary>
     public static Bytecode Wrap(IReadOnlyList<Instruction> program)
     {
-        if (program.Count == 0 || program[^1].Opcode != Opcodes.Exit)
-            throw new ArgumentException("a generated program ends with its exit", nameof(program));
-        for (int i = 0; i < program.Count - 1; i++)
+        int mainExit = -1;
+        for (int i = 0; i < program.Count && mainExit < 0; i++)
         {
-            if (program[i].Opcode == Opcodes.Exit && !(i > 0 && program[i - 1].IsLddw))
-                throw new ArgumentException($"a generated program has only one exit, at the end; found another at {i}", nameof(program));
+            if (program[i].IsLddw) i++;
+            else if (program[i].Opcode == Opcodes.Exit) mainExit = i;
         }
+        if (mainExit < 0) throw new ArgumentException("a generated program ends its main function with an exit", nameof(program));
 
         const short lowHalfLength = PacketLength;
-        var wrapped = new List<Instruction>(program.Count + 7)
+        Instruction[] epilogue =
+        [
+            Emit.Load(AccessSize.DoubleWord, 1, 10, HarnessSlot),
+            Emit.Alu(true, AluOperation.Sub, 1, lowHalfLength),
+            Emit.Alu(true, AluOperation.Lsh, 1, 5),
+            Emit.AluReg(true, AluOperation.Rsh, 0, 1),
+            Emit.Exit(),
+        ];
+        var wrapped = new List<Instruction>(program.Count + 2 + epilogue.Length)
         {
             Emit.Load(AccessSize.Word, 0, 1, 0),
             Emit.StoreReg(AccessSize.DoubleWord, 10, 0, HarnessSlot),
         };
-        wrapped.AddRange(program.Take(program.Count - 1));
-        wrapped.Add(Emit.Load(AccessSize.DoubleWord, 1, 10, HarnessSlot));
-        wrapped.Add(Emit.Alu(true, AluOperation.Sub, 1, lowHalfLength));
-        wrapped.Add(Emit.Alu(true, AluOperation.Lsh, 1, 5));
-        wrapped.Add(Emit.AluReg(true, AluOperation.Rsh, 0, 1));
-        wrapped.Add(Emit.Exit());
+        for (int i = 0; i < mainExit; i++)
+        {
+            var insn = program[i];
+            bool callsPastTheExit = IsLocalCall(insn) && i + 1 + insn.Immediate > mainExit;
+            wrapped.Add(callsPastTheExit
+                ? new Instruction(insn.Opcode, insn.Destination, insn.Source, insn.Offset, insn.Immediate + epilogue.Length - 1)
+                : insn);
+        }
+        wrapped.AddRange(epilogue);
+        wrapped.AddRange(program.Skip(mainExit + 1));
         return new Bytecode(wrapped);
     }
+
+    private static bool IsLocalCall(Instruction insn) => insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Local;
 }

@@ -4,7 +4,7 @@ namespace Ebpf.Linux.Tests.Differential;
 
 /// <summary>
 /// Cuts a failing program down to the instructions the failure needs: removes one instruction (both slots of a
-/// <c>lddw</c>) at a time, re-aiming the forward jumps over it, and keeps each removal after which the program
+/// <c>lddw</c>) at a time, re-aiming the forward jumps and calls over it, and keeps each removal after which the program
 /// still fails, until no single removal does. The final <c>exit</c> always stays, and so does the setup (the
 /// leading constant moves, <c>lddw</c>s and whole-slot stack stores): without it a program could read what the
 /// two engines start with differently (r1, and stack the kernel lets a privileged program read unwritten), and
@@ -77,11 +77,16 @@ internal static class ProgramMinimizer
     }
 
     private static bool IsJump(Instruction insn) =>
-        Opcodes.IsConditionalJump(insn.Opcode) || insn.Opcode is Opcodes.Ja or Opcodes.Ja32;
+        Opcodes.IsConditionalJump(insn.Opcode) || insn.Opcode is Opcodes.Ja or Opcodes.Ja32 || IsLocalCall(insn);
 
-    private static int JumpOffset(Instruction insn) => insn.Opcode == Opcodes.Ja32 ? insn.Immediate : insn.Offset;
+    private static bool IsLocalCall(Instruction insn) => insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Local;
 
-    private static Instruction WithJumpOffset(Instruction insn, int offset) => insn.Opcode == Opcodes.Ja32
+    /// <summary>The relative target: in the immediate for <c>gotol</c> and calls, in the offset otherwise.</summary>
+    private static bool OffsetInImmediate(Instruction insn) => insn.Opcode == Opcodes.Ja32 || IsLocalCall(insn);
+
+    private static int JumpOffset(Instruction insn) => OffsetInImmediate(insn) ? insn.Immediate : insn.Offset;
+
+    private static Instruction WithJumpOffset(Instruction insn, int offset) => OffsetInImmediate(insn)
         ? new Instruction(insn.Opcode, insn.Destination, insn.Source, insn.Offset, offset)
         : new Instruction(insn.Opcode, insn.Destination, insn.Source, checked((short)offset), insn.Immediate);
 }
