@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Ebpf.Cli.Input;
+using Ebpf.Cli.Timing;
 using Ebpf.Runtime;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf exec FILE [--mem-hex HEX | --mem-file F] [--engine E]</c>: runs a raw program on a block of memory.</summary>
+/// <summary><c>ebpf exec FILE [--mem-hex HEX | --mem-file F] [--engine E] [--repeat N] [--json]</c>: runs a raw program on a block of memory.</summary>
 internal static class ExecCommand
 {
     public static Command Create()
@@ -17,6 +18,12 @@ internal static class ExecCommand
         var function = new Option<string?>("--function") { Description = "For an ELF object: the function to run (default: main, or the only one)" };
         var budget = new Option<long>("--budget") { Description = "The most instructions the run may execute", DefaultValueFactory = _ => ExecutionOptions.DefaultInstructionBudget };
 
+        var repeat = new Option<int>("--repeat") { Description = "Run the program N times after a warm-up and report the time per run", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print {\"r0\", \"repeat\", \"ns_per_run\", \"compile_us\"} as JSON" };
+        repeat.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() <= 0) result.AddError("--repeat must be a positive number of runs");
+        });
         budget.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<long>() <= 0) result.AddError("--budget must be a positive number of instructions");
@@ -24,7 +31,7 @@ internal static class ExecCommand
 
         var command = new Command("exec", "Run a program on a block of memory and print r0 (r1 = the memory, r2 = its length)")
         {
-            file, memHex, memFile, engine, function, budget,
+            file, memHex, memFile, engine, function, budget, repeat, json,
         };
         command.Validators.Add(result =>
         {
@@ -38,10 +45,12 @@ internal static class ExecCommand
                 : parse.GetValue(memFile) is { } path ? ProgramLoader.ReadFile(path)
                 : [];
             var options = new ExecutionOptions { InstructionBudget = parse.GetValue(budget) };
-            var executable = ExecutionEngines.Prepare(CommandAction.ParseEngine(parse.GetValue(engine)), program, options, out string? fallback);
-            if (fallback is not null) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
-            ulong r0 = executable.Run(memory);
-            parse.InvocationConfiguration.Output.WriteLine($"0x{r0:x}");
+            var measurement = RunTimer.Measure(CommandAction.ParseEngine(parse.GetValue(engine)), program, options, memory, parse.GetValue(repeat));
+            if (measurement.FallbackReason is not null) parse.InvocationConfiguration.Error.WriteLine($"note: {measurement.FallbackReason}");
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json)) output.WriteLine(measurement.ToJson());
+            else if (parse.GetValue(repeat) > 1) output.WriteLine($"0x{measurement.R0:x} ({measurement.NanosecondsPerRun:F1} ns per run over {measurement.Repeat} runs, compile {measurement.CompileMicroseconds:F0} us)");
+            else output.WriteLine($"0x{measurement.R0:x}");
             return 0;
         }, parse.InvocationConfiguration.Error));
         return command;

@@ -18,16 +18,14 @@ public static class ExecutableProgramExtensions
     /// Runs the program on a block of memory, as <c>ebpf exec</c> and the conformance suite do: r1 points to the
     /// memory (0 when it is empty), r2 is its length, and the memory is also the packet of legacy packet loads.
     /// </summary>
-    public static unsafe ulong Run(this IExecutableProgram program, Span<byte> memory)
+    public static ulong Run(this IExecutableProgram program, Span<byte> memory) => program.Run(memory, new RunContext());
+
+    /// <summary>The same, reusing <paramref name="context"/> (no allocation per run).</summary>
+    public static unsafe ulong Run(this IExecutableProgram program, Span<byte> memory, RunContext context)
     {
         fixed (byte* start = memory)
         {
-            var context = new RunContext();
-            var region = new MemoryRegion((ulong)start, (ulong)memory.Length, true, "memory");
-            context.AddRegion(region);
-            context.Packet = region;
-            context.R1 = memory.IsEmpty ? 0 : (ulong)start;
-            context.R2 = (ulong)memory.Length;
+            context.ResetForMemory((nint)start, memory.Length);
             return program.Run(context);
         }
     }

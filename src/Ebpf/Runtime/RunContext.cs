@@ -61,6 +61,20 @@ public sealed class RunContext
     }
 
     /// <summary>
+    /// Resets the context for a run on one block of memory, the way <c>ebpf exec</c> and the conformance suite run
+    /// programs: the memory is the only region and the packet, r1 points to it (0 when empty), r2 is its length.
+    /// </summary>
+    public void ResetForMemory(nint start, int length)
+    {
+        Clear();
+        var region = new MemoryRegion((ulong)start, (ulong)length, true, "memory");
+        AddRegion(region);
+        Packet = region;
+        R1 = length == 0 ? 0 : (ulong)start;
+        R2 = (ulong)length;
+    }
+
+    /// <summary>
     /// Finds the region that holds <paramref name="size"/> bytes at <paramref name="address"/> with the needed access,
     /// or returns false. Helpers use it to check pointer arguments before they touch memory.
     /// </summary>

@@ -21,6 +21,15 @@ public sealed class JitContext
     /// <summary>The address one past the top stack frame.</summary>
     public ulong StackHigh;
 
+    /// <summary>The start of the run's first region, checked inline before the other regions (checked mode).</summary>
+    public ulong FastStart;
+
+    /// <summary>The length of the first region for reads (0 when the run has no region).</summary>
+    public ulong FastLength;
+
+    /// <summary>The length of the first region for writes (0 when it is read-only).</summary>
+    public ulong FastWritableLength;
+
     /// <summary>Instructions executed so far (checked mode).</summary>
     public long Executed;
 

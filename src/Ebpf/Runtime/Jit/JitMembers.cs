@@ -7,6 +7,9 @@ namespace Ebpf.Runtime.Jit;
 internal static class JitMembers
 {
     public static readonly FieldInfo StackHigh = Field(nameof(JitContext.StackHigh));
+    public static readonly FieldInfo FastStart = Field(nameof(JitContext.FastStart));
+    public static readonly FieldInfo FastLength = Field(nameof(JitContext.FastLength));
+    public static readonly FieldInfo FastWritableLength = Field(nameof(JitContext.FastWritableLength));
     public static readonly FieldInfo Executed = Field(nameof(JitContext.Executed));
     public static readonly FieldInfo Budget = Field(nameof(JitContext.Budget));
     public static readonly FieldInfo Aborted = Field(nameof(JitContext.Aborted));

@@ -53,6 +53,17 @@ public sealed unsafe class JitProgram : IExecutableProgram
         jit.Executed = 0;
         jit.Budget = _budget;
         jit.Aborted = false;
+        var regions = context.Regions;
+        if (regions.Length > 0)
+        {
+            jit.FastStart = regions[0].Start;
+            jit.FastLength = regions[0].Length;
+            jit.FastWritableLength = regions[0].Writable ? regions[0].Length : 0;
+        }
+        else
+        {
+            jit.FastStart = jit.FastLength = jit.FastWritableLength = 0;
+        }
         context.StackLow = stackHigh - StackBytes;
         context.StackHigh = stackHigh;
         var arguments = context.Arguments;

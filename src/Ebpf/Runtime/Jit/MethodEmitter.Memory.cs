@@ -61,6 +61,22 @@ internal sealed partial class MethodEmitter
             _il.Emit(OpCodes.Ldc_I8, (long)size);
             _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Ble_Un, inBounds);
+            // offset = address - start of the first region; inside when offset < length and length - offset >= size.
+            var slowPath = _il.DefineLabel();
+            var length = write ? _fastWritableLength : _fastLength;
+            _il.Emit(OpCodes.Ldloc, _address);
+            _il.Emit(OpCodes.Ldloc, _fastStart);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Stloc, _fastOffset);
+            _il.Emit(OpCodes.Ldloc, _fastOffset);
+            _il.Emit(OpCodes.Ldloc, length);
+            _il.Emit(OpCodes.Bge_Un, slowPath);
+            _il.Emit(OpCodes.Ldloc, length);
+            _il.Emit(OpCodes.Ldloc, _fastOffset);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Ldc_I8, (long)size);
+            _il.Emit(OpCodes.Bge_Un, inBounds);
+            _il.MarkLabel(slowPath);
             LoadContext();
             _il.Emit(OpCodes.Ldloc, _address);
             _il.Emit(OpCodes.Ldc_I4, size);

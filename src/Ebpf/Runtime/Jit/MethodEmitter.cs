@@ -30,6 +30,10 @@ internal sealed partial class MethodEmitter
     private LocalBuilder _stackLow = null!;
     private LocalBuilder _stackSpan = null!;
     private LocalBuilder _address = null!;
+    private LocalBuilder _fastStart = null!;
+    private LocalBuilder _fastLength = null!;
+    private LocalBuilder _fastWritableLength = null!;
+    private LocalBuilder _fastOffset = null!;
 
     public MethodEmitter(ILGenerator il, Instruction[] code, Subprogram function, JitCompilation compilation, bool isEntry)
     {
@@ -114,6 +118,19 @@ internal sealed partial class MethodEmitter
             _il.Emit(OpCodes.Ldloc, _stackLow);
             _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Stloc, _stackSpan);
+            _fastStart = _il.DeclareLocal(typeof(ulong));
+            _fastLength = _il.DeclareLocal(typeof(ulong));
+            _fastWritableLength = _il.DeclareLocal(typeof(ulong));
+            _fastOffset = _il.DeclareLocal(typeof(ulong));
+            LoadContext();
+            _il.Emit(OpCodes.Ldfld, JitMembers.FastStart);
+            _il.Emit(OpCodes.Stloc, _fastStart);
+            LoadContext();
+            _il.Emit(OpCodes.Ldfld, JitMembers.FastLength);
+            _il.Emit(OpCodes.Stloc, _fastLength);
+            LoadContext();
+            _il.Emit(OpCodes.Ldfld, JitMembers.FastWritableLength);
+            _il.Emit(OpCodes.Stloc, _fastWritableLength);
         }
     }
 
