@@ -30,7 +30,7 @@ public class DifferentialTests(ITestOutputHelper output)
             }
             Interlocked.Increment(ref compared);
         }, iter: count, writeLine: output.WriteLine, print: p => p.ToString());
-        output.WriteLine($"{compared} programs compared with the kernel on {string.Join(" and ", EngineRunner.All)}, all matched");
+        output.WriteLine($"{compared} programs compared with the kernel on each of {string.Join(", ", EngineRunner.All)}: all matched");
         Assert.Equal(count, compared);
     }
 
