@@ -58,12 +58,16 @@ public sealed class ArrayOfMapsMap : ArrayMap
     }
 
     /// <inheritdoc />
-    protected override int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
+    protected override unsafe int UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags)
     {
         if (flags != (ulong)MapUpdateFlags.Any) return -Errno.EINVAL;
-        if (BinaryPrimitives.ReadUInt32LittleEndian(key) >= (uint)MaxEntries) return -Errno.E2BIG;
-        int resolved = InnerMapRules.Resolve(Spec.InnerMap!, BinaryPrimitives.ReadUInt32LittleEndian(value), out _);
-        return resolved != 0 ? resolved : base.UpdateCore(key, value, flags);
+        uint index = BinaryPrimitives.ReadUInt32LittleEndian(key);
+        if (index >= (uint)MaxEntries) return -Errno.E2BIG;
+        uint id = BinaryPrimitives.ReadUInt32LittleEndian(value);
+        int resolved = InnerMapRules.Resolve(Spec.InnerMap!, id, out _);
+        if (resolved != 0) return resolved;
+        Volatile.Write(ref *(uint*)ElementAddress(index), id); // one atomic store: a program never reads a torn id
+        return 0;
     }
 
     /// <inheritdoc />

@@ -34,10 +34,12 @@ public sealed class HashOfMapsMap : HashMap
     }
 
     /// <inheritdoc />
-    public override unsafe nint LookupElement(ulong keyAddress, int processorSlot = 0)
+    public override nint LookupElement(ulong keyAddress, int processorSlot = 0)
     {
-        nint element = base.LookupElement(keyAddress);
-        return element != 0 && MapRegistry.TryGetById(Volatile.Read(ref *(uint*)element), out var inner) ? inner.Handle : 0;
+        // Copy the id under the map's lock: the element's slot may be recycled as soon as another thread deletes it.
+        Span<byte> id = stackalloc byte[4];
+        if (IsDisposed || LookupCore(KeyAt(keyAddress), id) != 0) return 0;
+        return MapRegistry.TryGetById(BinaryPrimitives.ReadUInt32LittleEndian(id), out var inner) ? inner.Handle : 0;
     }
 
     /// <inheritdoc />

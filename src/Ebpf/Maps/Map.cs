@@ -128,7 +128,7 @@ public abstract unsafe partial class Map : IDisposable
     /// <exception cref="MapException">The map type does not allow deletion (arrays: EINVAL).</exception>
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        CheckHostBuffers(key, HostValueSize);
+        CheckHostKey(key);
         if ((Flags & MapCreationFlags.ReadOnly) != 0) throw MapErrors.For(this, MapOperation.Delete, Errno.EPERM);
         return Succeeded(DeleteCore(key), MapOperation.Delete);
     }
@@ -259,11 +259,16 @@ public abstract unsafe partial class Map : IDisposable
                 $"map '{Name}' has {ProcessorCount} processor slots; give runs a RunContext.ProcessorSlot below that");
     }
 
-    private void CheckHostBuffers(ReadOnlySpan<byte> key, int valueLength)
+    private void CheckHostKey(ReadOnlySpan<byte> key)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (key.Length != KeySize)
             throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
+    }
+
+    private void CheckHostBuffers(ReadOnlySpan<byte> key, int valueLength)
+    {
+        CheckHostKey(key);
         if (valueLength < HostValueSize)
             throw new ArgumentException($"map '{Name}' needs {HostValueSize}-byte value buffers, not {valueLength}", "value");
     }

@@ -59,7 +59,7 @@ public abstract partial class Map
     public int DeleteBatch(ReadOnlySpan<byte> keys)
     {
         if (Type is MapType.Array or MapType.PerCpuArray) throw MapErrors.For(this, MapOperation.Batch, Errno.ENOTSUPP);
-        int count = BatchCount(keys.Length, keys.Length / Math.Max(KeySize, 1) * HostValueSize);
+        int count = BatchCount(keys.Length, valueBytes: null);
         for (int i = 0; i < count; i++)
         {
             int result = (Flags & MapCreationFlags.ReadOnly) != 0 ? -Errno.EPERM : DeleteCore(keys.Slice(i * KeySize, KeySize));
@@ -95,7 +95,8 @@ public abstract partial class Map
         return filled;
     }
 
-    private int BatchCount(int keyBytes, int valueBytes)
+    /// <summary>The number of keys in a batch, after checking the buffers (no value check when <paramref name="valueBytes"/> is null).</summary>
+    private int BatchCount(int keyBytes, int? valueBytes)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (!SupportsBatch) throw MapErrors.For(this, MapOperation.Batch, Errno.ENOTSUPP);

@@ -86,8 +86,12 @@ public sealed unsafe class RingBufferMap : Map
     public void Discard(nint record, ulong flags = 0) => Commit(record, flags, discard: true);
 
     /// <summary><c>bpf_ringbuf_output</c>: copies <paramref name="size"/> bytes at <paramref name="dataAddress"/> into a new record; 0, -EINVAL for unknown flags, -EAGAIN when there is no room.</summary>
-    public long Output(ulong dataAddress, ulong size, ulong flags = 0) =>
-        Output(new ReadOnlySpan<byte>((void*)dataAddress, checked((int)Math.Min(size, int.MaxValue))), flags);
+    public long Output(ulong dataAddress, ulong size, ulong flags = 0)
+    {
+        if (size > (ulong)RingSize)
+            return (flags & ~(ulong)(RingBufferFlags.NoWakeup | RingBufferFlags.ForceWakeup)) != 0 ? -Errno.EINVAL : -Errno.EAGAIN;
+        return Output(new ReadOnlySpan<byte>((void*)dataAddress, (int)size), flags);
+    }
 
     /// <summary><c>bpf_ringbuf_output</c> from a span (host producers use it too).</summary>
     public long Output(ReadOnlySpan<byte> data, ulong flags = 0)
