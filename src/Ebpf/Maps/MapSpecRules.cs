@@ -135,8 +135,10 @@ internal static class MapSpecRules
 
     private static (int, string) CheckBloomFilter(MapSpec spec)
     {
-        if (spec.KeySize != 0 || spec.ValueSize == 0 || spec.MaxEntries == 0 || (spec.Flags & ~SimpleFlags) != 0 || (spec.MapExtra & ~0xFUL) != 0)
-            return Invalid("bloom filters need key_size 0, value_size and max_entries above 0, only access and NUMA flags, and map_extra at most 15 (the number of hash functions)");
+        if (spec.KeySize != 0 || spec.ValueSize == 0 || spec.MaxEntries == 0 ||
+            (spec.Flags & ~(SimpleFlags | MapCreationFlags.ZeroSeed)) != 0 || (spec.MapExtra & ~0xFUL) != 0)
+            return Invalid("bloom filters need key_size 0, value_size and max_entries above 0, only access, NUMA and zero-seed flags, and map_extra at most 15 (the number of hash functions)");
+        if (spec.ValueSize > KmallocMaxSize) return (Errno.E2BIG, $"value_size {spec.ValueSize} is too large");
         return (0, "");
     }
 

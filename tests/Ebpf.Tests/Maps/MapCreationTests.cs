@@ -39,6 +39,8 @@ public class MapCreationTests
         { MapType.RingBuffer, 0, 8, 4096, MapCreationFlags.None, Errno.EINVAL },
         { MapType.BloomFilter, 4, 8, 16, MapCreationFlags.None, Errno.EINVAL },
         { MapType.BloomFilter, 0, 0, 16, MapCreationFlags.None, Errno.EINVAL },
+        { MapType.BloomFilter, 0, 8, 16, MapCreationFlags.NoPrealloc, Errno.EINVAL },
+        { MapType.BloomFilter, 0, (4u << 20) + 1, 16, MapCreationFlags.None, Errno.E2BIG },
         { MapType.ArrayOfMaps, 4, 4, 16, MapCreationFlags.None, Errno.EBADF },
         { MapType.PerfEventArray, 4, 4, 16, MapCreationFlags.None, Errno.EINVAL },
     };
@@ -65,7 +67,7 @@ public class MapCreationTests
     [InlineData(MapType.Queue, 0u, 8u, 16u, MapCreationFlags.None, typeof(QueueMap))]
     [InlineData(MapType.Stack, 0u, 8u, 16u, MapCreationFlags.None, typeof(StackMap))]
     [InlineData(MapType.RingBuffer, 0u, 0u, 4096u, MapCreationFlags.None, typeof(RingBufferMap))]
-    [InlineData(MapType.BloomFilter, 0u, 8u, 16u, MapCreationFlags.None, typeof(BloomFilterMap))]
+    [InlineData(MapType.BloomFilter, 0u, 8u, 16u, MapCreationFlags.ZeroSeed, typeof(BloomFilterMap))]
     public void Creates_the_map_class_of_each_type(MapType type, uint keySize, uint valueSize, uint maxEntries, MapCreationFlags flags, Type expected)
     {
         using var map = Map.Create(new MapSpec("ok", type, keySize, valueSize, maxEntries, flags));
