@@ -26,7 +26,7 @@ public class ArrayMap : Map
     internal ArrayMap(MapSpec spec) : this(spec, 1) { }
 
     /// <inheritdoc />
-    public override int HostValueSize => this is PerCpuArrayMap ? _stride * ProcessorCount : ValueSize;
+    public override int HostValueSize => IsPerCpu ? _stride * ProcessorCount : ValueSize;
 
     /// <inheritdoc />
     public override IReadOnlyList<MemoryRegion> ValueRegions => _regions;
@@ -34,8 +34,8 @@ public class ArrayMap : Map
     /// <summary>The native address of element <paramref name="index"/> in <paramref name="processorSlot"/>, or 0 beyond max_entries.</summary>
     public unsafe nint ElementAddress(uint index, int processorSlot = 0)
     {
-        CheckProcessorSlot(processorSlot);
-        return index < (uint)MaxEntries && !IsDisposed ? (nint)(_values.SlotAddress((int)index) + (long)processorSlot * _stride) : 0;
+        int slot = SlotFor(processorSlot);
+        return index < (uint)MaxEntries && !IsDisposed ? (nint)(_values.SlotAddress((int)index) + (long)slot * _stride) : 0;
     }
 
     /// <inheritdoc />
@@ -48,7 +48,7 @@ public class ArrayMap : Map
         uint index = BinaryPrimitives.ReadUInt32LittleEndian(key);
         if (index >= (uint)MaxEntries) return -Errno.ENOENT;
         var element = _values.Slot((int)index);
-        if (this is not PerCpuArrayMap)
+        if (!IsPerCpu)
         {
             element[..ValueSize].CopyTo(value);
             return 0;
@@ -68,8 +68,8 @@ public class ArrayMap : Map
 
     private protected override int UpdateFromProgram(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags, int processorSlot)
     {
-        CheckProcessorSlot(processorSlot);
-        return Update(key, value, flags, this is PerCpuArrayMap ? processorSlot : -1);
+        int slot = SlotFor(processorSlot);
+        return Update(key, value, flags, IsPerCpu ? slot : -1);
     }
 
     /// <inheritdoc />
@@ -100,7 +100,7 @@ public class ArrayMap : Map
         if ((flags & (ulong)MapUpdateFlags.NoExist) != 0) return -Errno.EEXIST;
         if ((flags & (ulong)MapUpdateFlags.Lock) != 0) return -Errno.EINVAL; // no bpf_spin_lock without BTF
         var element = _values.Slot((int)index);
-        if (this is not PerCpuArrayMap)
+        if (!IsPerCpu)
             value[..ValueSize].CopyTo(element);
         else if (processorSlot >= 0)
             value[..ValueSize].CopyTo(element.Slice(processorSlot * _stride, ValueSize));

@@ -52,13 +52,13 @@ public class HashMap : Map
     public override unsafe nint LookupElement(ulong keyAddress, int processorSlot = 0)
     {
         if (IsDisposed) return 0;
-        CheckProcessorSlot(processorSlot);
+        int cpu = SlotFor(processorSlot);
         lock (_table.Gate)
         {
             int slot = _table.Find(KeyAt(keyAddress));
             if (slot < 0) return 0;
             if (_lru) _table.Touch(slot);
-            return (nint)(_table.Values.SlotAddress(slot) + (long)processorSlot * _stride);
+            return (nint)(_table.Values.SlotAddress(slot) + (long)cpu * _stride);
         }
     }
 
@@ -93,8 +93,8 @@ public class HashMap : Map
 
     private protected override int UpdateFromProgram(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags, int processorSlot)
     {
-        CheckProcessorSlot(processorSlot);
-        return Update(key, value, flags, _perCpu ? processorSlot : -1);
+        int cpu = SlotFor(processorSlot);
+        return Update(key, value, flags, _perCpu ? cpu : -1);
     }
 
     /// <inheritdoc />

@@ -251,12 +251,20 @@ public abstract unsafe partial class Map : IDisposable
     /// <summary><paramref name="size"/> rounded up to a multiple of 8.</summary>
     private protected static int RoundUp8(int size) => (size + 7) & ~7;
 
-    /// <summary>Throws when a program passes a processor slot the map does not have.</summary>
-    private protected void CheckProcessorSlot(int processorSlot)
+    /// <summary>Whether the map keeps one value per processor slot.</summary>
+    public bool IsPerCpu => Type is MapType.PerCpuHash or MapType.PerCpuArray or MapType.LruPerCpuHash;
+
+    /// <summary>
+    /// The slot a program's access uses: 0 for maps that are not per-CPU (whatever the run's slot), otherwise
+    /// <paramref name="processorSlot"/>, which must be below <see cref="ProcessorCount"/>.
+    /// </summary>
+    private protected int SlotFor(int processorSlot)
     {
+        if (!IsPerCpu) return 0;
         if ((uint)processorSlot >= (uint)ProcessorCount)
             throw new ArgumentOutOfRangeException(nameof(processorSlot), processorSlot,
                 $"map '{Name}' has {ProcessorCount} processor slots; give runs a RunContext.ProcessorSlot below that");
+        return processorSlot;
     }
 
     private void CheckHostKey(ReadOnlySpan<byte> key)

@@ -84,4 +84,17 @@ public class PerCpuMapTests
             Assert.Equal(100_000UL, sum);
         }
     }
+
+    [Fact]
+    public void Maps_that_are_not_per_cpu_ignore_the_run_processor_slot()
+    {
+        using var array = Create(MapType.Array, 4, 8, 2);
+        using var hash = Create(MapType.Hash, 4, 8, 2);
+        hash.Update(U32(1), U64(5));
+        Assert.False(array.IsPerCpu);
+        Assert.Equal(ProgramLookup(array, U32(1)), ProgramLookup(array, U32(1), processorSlot: 7));
+        Assert.Equal(ProgramLookup(hash, U32(1)), ProgramLookup(hash, U32(1), processorSlot: 7));
+        Assert.Equal(0, ProgramUpdate(hash, U32(1), U64(6), processorSlot: 7));
+        Assert.Equal(6UL, ReadU64(hash.Lookup(U32(1))));
+    }
 }
