@@ -184,6 +184,9 @@ public abstract unsafe partial class Map : IDisposable
     /// <summary>A typed view of this map for unmanaged key and value structs of exactly the map's sizes.</summary>
     public TypedMap<TKey, TValue> AsTyped<TKey, TValue>() where TKey : unmanaged where TValue : unmanaged => new(this);
 
+    /// <summary>A typed view of a per-CPU map: one <typeparamref name="TValue"/> of the map's value size per processor slot.</summary>
+    public PerCpuTypedMap<TKey, TValue> AsPerCpuTyped<TKey, TValue>() where TKey : unmanaged where TValue : unmanaged => new(this);
+
     // ---- program API ----------------------------------------------------------------------------------------
 
     /// <summary>

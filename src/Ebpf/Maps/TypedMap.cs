@@ -5,7 +5,7 @@ namespace Ebpf.Maps;
 
 /// <summary>
 /// A typed view of a map for unmanaged key and value structs whose sizes are the map's key size and host value size
-/// (for per-CPU maps use <see cref="Map.Lookup(ReadOnlySpan{byte})"/> with the slot layout instead). It copies, like the
+/// (for per-CPU maps use <see cref="Map.AsPerCpuTyped{TKey, TValue}"/>). It copies, like the
 /// byte API it wraps; errors throw <see cref="MapException"/>.
 /// </summary>
 /// <typeparam name="TKey">The key struct, e.g. <see cref="uint"/> for arrays.</typeparam>

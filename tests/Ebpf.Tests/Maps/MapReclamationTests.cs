@@ -74,4 +74,20 @@ public class MapReclamationTests
             Assert.Equal(2UL, ReadU64(after));
         }
     }
+
+    [Fact]
+    public void An_LPM_value_pointer_keeps_its_contents_after_the_prefix_is_deleted_and_replaced_while_the_run_lasts()
+    {
+        using var trie = Create(MapType.LpmTrie, 8, 8, 8, MapCreationFlags.NoPrealloc);
+        byte[] prefix = [24, 0, 0, 0, 10, 1, 2, 0];
+        trie.Update(prefix, U64(24));
+        using (MapReclamation.EnterRun())
+        {
+            nint value = ProgramLookup(trie, [32, 0, 0, 0, 10, 1, 2, 3]);
+            Assert.True(trie.Delete(prefix));
+            trie.Update(prefix, U64(99));
+            Assert.Equal(24UL, ReadU64(value));
+            Assert.Equal(99UL, ReadU64(ProgramLookup(trie, [32, 0, 0, 0, 10, 1, 2, 3])));
+        }
+    }
 }

@@ -51,4 +51,19 @@ public class TypedMapTests
         using var perCpu = MapTestHelpers.Create(MapType.PerCpuArray, 4, 8, 4, processorCount: 2);
         Assert.Throws<ArgumentException>(() => perCpu.AsTyped<uint, ulong>());
     }
+
+    [Fact]
+    public void A_per_cpu_typed_view_converts_between_slot_arrays_and_the_padded_layout()
+    {
+        using var map = MapTestHelpers.Create(MapType.PerCpuHash, 4, 4, 4, processorCount: 3);
+        var counters = map.AsPerCpuTyped<uint, int>();
+        Assert.Null(counters.Get(7));
+        counters.Update(7, [1, -2, 3]);
+        Assert.Equal([1, -2, 3], counters.Get(7)!);
+        Assert.Equal(-2, (int)MapTestHelpers.ReadU64(MapTestHelpers.ProgramLookup(map, MapTestHelpers.U32(7), processorSlot: 1)));
+        Assert.Throws<ArgumentException>(() => counters.Update(7, [1, 2]));
+        Assert.True(counters.Remove(7));
+        using var array = MapTestHelpers.Create(MapType.Array, 4, 4, 1);
+        Assert.Throws<ArgumentException>(() => array.AsPerCpuTyped<uint, int>());
+    }
 }
