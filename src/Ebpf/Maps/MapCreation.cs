@@ -21,7 +21,18 @@ public abstract partial class Map
         if (options.ProcessorCount < 1)
             throw new ArgumentOutOfRangeException(nameof(options), options.ProcessorCount, "per-CPU maps need at least one processor slot");
         MapSpecRules.EnsureValid(spec);
-        return spec.Type switch
+        try
+        {
+            return Construct(spec, options);
+        }
+        catch (OutOfMemoryException error)
+        {
+            throw MapErrors.Create(spec, Errno.ENOMEM, $"the map's preallocated memory could not be allocated ({error.Message}); lower max_entries or value_size");
+        }
+    }
+
+    private static Map Construct(MapSpec spec, MapCreateOptions options) =>
+        spec.Type switch
         {
             MapType.Hash => new HashMap(spec),
             MapType.PerCpuHash => new PerCpuHashMap(spec, options.ProcessorCount),
@@ -39,5 +50,4 @@ public abstract partial class Map
             MapType.BloomFilter => new BloomFilterMap(spec),
             _ => throw MapErrors.Create(spec, Errno.EINVAL, $"{spec.Type} maps are not available in user space; use the kernel backend"),
         };
-    }
 }
