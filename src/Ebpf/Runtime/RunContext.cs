@@ -32,6 +32,9 @@ public sealed class RunContext
     /// <summary>Host state for helpers (for instance the program's maps); engines ignore it.</summary>
     public object? HostState { get; set; }
 
+    /// <summary>The processor slot of the thread running the program (per-CPU maps and <c>bpf_get_smp_processor_id</c> use it).</summary>
+    public int ProcessorSlot { get; set; }
+
     /// <summary>The number of instructions the last run executed (set when the run ends, normally or by a fault).</summary>
     public long InstructionsExecuted { get; internal set; }
 
