@@ -48,6 +48,9 @@ internal sealed class JitCompilation
     /// <summary>The helper of each call site, in site order.</summary>
     public HelperFunction[] SiteHelpers { get; }
 
+    /// <summary>How many bytes below r10 each function's frame must be zeroed on entry, by function start.</summary>
+    public Dictionary<int, int> ZeroedStackBytes { get; } = new();
+
     public void AddMethod(int start, DynamicMethod method) => _methods[start] = method;
 
     public DynamicMethod MethodAt(int start) => _methods[start];

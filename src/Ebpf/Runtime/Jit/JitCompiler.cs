@@ -25,6 +25,9 @@ public static class JitCompiler
         var started = Stopwatch.GetTimestamp();
         bool isChecked = options.MemoryChecks == MemoryChecks.Checked;
         var compilation = new JitCompilation(code, options.Helpers, isChecked);
+        bool anyReachesAbove = functions.Any(f => StackUsage.ReachesAboveFrame(code, f));
+        foreach (var function in functions)
+            compilation.ZeroedStackBytes[function.Start] = anyReachesAbove ? ExecutionLimits.StackBytesPerFrame : StackUsage.BytesUsed(code, function);
         foreach (var function in functions)
         {
             var method = new DynamicMethod($"ebpf_function_{function.Start}", typeof(ulong), MethodEmitter.ParameterTypes,
@@ -38,7 +41,7 @@ public static class JitCompiler
         }
         var entry = (JitEntry)compilation.MethodAt(0).CreateDelegate(typeof(JitEntry));
         var compileTime = Stopwatch.GetElapsedTime(started);
-        return new JitProgram(entry, compilation.SiteHelpers, options, compileTime);
+        return new JitProgram(entry, compilation.SiteHelpers, options, compilation.ZeroedStackBytes[0], compileTime);
     }
 }
 

@@ -4,10 +4,9 @@ using Ebpf.Helpers;
 namespace Ebpf.Runtime.Jit;
 
 /// <summary>A program compiled to native code through IL. Thread-safe: each run gets its own stack and state.</summary>
-[SkipLocalsInit]
 public sealed unsafe class JitProgram : IExecutableProgram
 {
-    private const int StackBytes = ExecutionLimits.StackBytesPerFrame * ExecutionLimits.MaxCallFrames;
+    private const int StackBytes = ExecutionStack.Bytes;
 
     private readonly JitEntry _entry;
     private readonly HelperFunction[] _siteHelpers;
@@ -17,8 +16,11 @@ public sealed unsafe class JitProgram : IExecutableProgram
 
     [ThreadStatic] private static JitContext? t_spareContext;
 
-    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ExecutionOptions options, TimeSpan compileTime)
+    private readonly int _entryStackBytes;
+
+    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ExecutionOptions options, int entryStackBytes, TimeSpan compileTime)
     {
+        _entryStackBytes = entryStackBytes;
         _entry = entry;
         _siteHelpers = siteHelpers;
         _helpers = options.Helpers;
@@ -40,9 +42,10 @@ public sealed unsafe class JitProgram : IExecutableProgram
     public ulong Run(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        byte* stack = stackalloc byte[StackBytes];
-        ulong stackHigh = (ulong)(stack + StackBytes);
-        new Span<byte>(stack + StackBytes - ExecutionLimits.StackBytesPerFrame, ExecutionLimits.StackBytesPerFrame).Clear();
+        var stack = ExecutionStack.Rent();
+        ulong stackHigh = stack.High;
+        // The entry frame starts zeroed as far as the code can reach it (every byte when a stack pointer escapes).
+        new Span<byte>((void*)(stackHigh - (ulong)_entryStackBytes), _entryStackBytes).Clear();
 
         var jit = t_spareContext ?? new JitContext();
         t_spareContext = null; // a helper that runs another program on this thread gets its own state
@@ -82,6 +85,7 @@ public sealed unsafe class JitProgram : IExecutableProgram
         {
             jit.Run = null!;
             t_spareContext = jit;
+            ExecutionStack.Return(stack);
         }
     }
 }

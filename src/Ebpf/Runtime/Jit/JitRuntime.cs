@@ -9,6 +9,9 @@ namespace Ebpf.Runtime.Jit;
 /// </summary>
 public static unsafe class JitRuntime
 {
+    /// <summary>The exclusive bound of <c>address - start</c> for an access of <paramref name="size"/> bytes into a region of <paramref name="length"/> bytes.</summary>
+    public static ulong Bound(ulong length, int size) => length >= (ulong)size ? length - (ulong)size + 1 : 0;
+
     /// <summary>The slow path of a checked access that missed the stack: the run's other regions, or a fault.</summary>
     public static void CheckRegion(JitContext jit, ulong address, int size, bool write, ulong stackLow, int pc)
     {

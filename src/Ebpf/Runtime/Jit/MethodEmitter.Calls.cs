@@ -7,6 +7,7 @@ internal sealed partial class MethodEmitter
 {
     private void EmitCall(Instruction insn, int pc)
     {
+        SaveExecuted();
         if (insn.Opcode == Opcodes.CallRegister)
         {
             LoadContext();
@@ -50,6 +51,7 @@ internal sealed partial class MethodEmitter
         LoadContext();
         _il.Emit(OpCodes.Call, _compilation.MethodAt(target));
         StoreRegister(0);
+        ReloadRemaining();
         for (int register = 1; register <= 5; register++)
         {
             LoadContext();

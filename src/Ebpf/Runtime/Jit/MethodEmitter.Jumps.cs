@@ -48,6 +48,7 @@ internal sealed partial class MethodEmitter
 
     private void EmitExit()
     {
+        SaveExecuted();
         if (!_isEntry)
         {
             // Hand r1–r5 back: after a call the caller sees them as the callee left them, as in the interpreter.

@@ -38,8 +38,9 @@ internal sealed partial class MethodEmitter
     }
 
     /// <summary>
-    /// Pushes the native address <c>base + offset</c>. In checked mode the access is tested first: an inline range
-    /// compare for the stack (this frame and its callers'), then the run's other regions in <see cref="JitRuntime"/>.
+    /// Pushes the native address <c>base + offset</c>. In checked mode the access is tested first: one compare for
+    /// the run's first region (usually the packet or memory), one for the stack (this frame and its callers'), then
+    /// the run's other regions in <see cref="JitRuntime"/>. r10 plus a constant inside the frame needs no test.
     /// </summary>
     private void EmitAddress(int baseRegister, short offset, int size, bool write, int pc)
     {
@@ -49,34 +50,21 @@ internal sealed partial class MethodEmitter
             _il.Emit(OpCodes.Ldc_I8, (long)offset);
             _il.Emit(OpCodes.Add);
         }
-        if (_checked)
+        if (_checked && !IsStaticallyInsideFrame(baseRegister, offset, size))
         {
             _il.Emit(OpCodes.Stloc, _address);
             var inBounds = _il.DefineLabel();
-            // (address - stackLow) <= stackSpan - size, unsigned: inside the stack.
-            _il.Emit(OpCodes.Ldloc, _address);
-            _il.Emit(OpCodes.Ldloc, _stackLow);
-            _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Ldloc, _stackSpan);
-            _il.Emit(OpCodes.Ldc_I8, (long)size);
-            _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Ble_Un, inBounds);
-            // offset = address - start of the first region; inside when offset < length and length - offset >= size.
-            var slowPath = _il.DefineLabel();
-            var length = write ? _fastWritableLength : _fastLength;
             _il.Emit(OpCodes.Ldloc, _address);
             _il.Emit(OpCodes.Ldloc, _fastStart);
             _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Stloc, _fastOffset);
-            _il.Emit(OpCodes.Ldloc, _fastOffset);
-            _il.Emit(OpCodes.Ldloc, length);
-            _il.Emit(OpCodes.Bge_Un, slowPath);
-            _il.Emit(OpCodes.Ldloc, length);
-            _il.Emit(OpCodes.Ldloc, _fastOffset);
+            _il.Emit(OpCodes.Ldloc, _fastBounds[(size, write)]);
+            _il.Emit(OpCodes.Blt_Un, inBounds);
+            _il.Emit(OpCodes.Ldloc, _address);
+            _il.Emit(OpCodes.Ldloc, _stackLow);
             _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Ldc_I8, (long)size);
-            _il.Emit(OpCodes.Bge_Un, inBounds);
-            _il.MarkLabel(slowPath);
+            _il.Emit(OpCodes.Ldloc, _stackBounds[size]);
+            _il.Emit(OpCodes.Blt_Un, inBounds);
+            SaveExecuted();
             LoadContext();
             _il.Emit(OpCodes.Ldloc, _address);
             _il.Emit(OpCodes.Ldc_I4, size);
@@ -104,6 +92,7 @@ internal sealed partial class MethodEmitter
         _il.Emit(OpCodes.Stloc, _address);
         if (_checked)
         {
+            SaveExecuted();
             LoadContext();
             _il.Emit(OpCodes.Ldloc, _address);
             _il.Emit(OpCodes.Ldc_I4, size);

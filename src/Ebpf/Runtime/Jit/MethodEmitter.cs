@@ -28,12 +28,11 @@ internal sealed partial class MethodEmitter
     private readonly Dictionary<int, Label> _labels = new();
     private readonly SortedDictionary<int, int> _blockLengths = new();
     private LocalBuilder _stackLow = null!;
-    private LocalBuilder _stackSpan = null!;
     private LocalBuilder _address = null!;
     private LocalBuilder _fastStart = null!;
-    private LocalBuilder _fastLength = null!;
-    private LocalBuilder _fastWritableLength = null!;
-    private LocalBuilder _fastOffset = null!;
+    private LocalBuilder _remaining = null!;
+    private readonly Dictionary<(int Size, bool Write), LocalBuilder> _fastBounds = new();
+    private readonly Dictionary<int, LocalBuilder> _stackBounds = new();
 
     public MethodEmitter(ILGenerator il, Instruction[] code, Subprogram function, JitCompilation compilation, bool isEntry)
     {
@@ -95,63 +94,131 @@ internal sealed partial class MethodEmitter
     {
         _address = _il.DeclareLocal(typeof(ulong));
         _stackLow = _il.DeclareLocal(typeof(ulong));
-        _stackSpan = _il.DeclareLocal(typeof(ulong));
         // stackLow = r10 - 512: the lowest byte this frame owns.
         LoadRegister(10);
         _il.Emit(OpCodes.Ldc_I8, (long)ExecutionLimits.StackBytesPerFrame);
         _il.Emit(OpCodes.Sub);
         _il.Emit(OpCodes.Stloc, _stackLow);
-        if (!_isEntry)
+        int used = _compilation.ZeroedStackBytes[_function.Start];
+        if (!_isEntry && used > 0)
         {
-            // A new frame starts zeroed, as in the interpreter.
-            _il.Emit(OpCodes.Ldloc, _stackLow);
+            // A new frame starts zeroed as far as its code can reach (the interpreter zeroes all of it).
+            LoadRegister(10);
+            _il.Emit(OpCodes.Ldc_I8, (long)used);
+            _il.Emit(OpCodes.Sub);
             _il.Emit(OpCodes.Conv_U);
             _il.Emit(OpCodes.Ldc_I4_0);
-            _il.Emit(OpCodes.Ldc_I4, ExecutionLimits.StackBytesPerFrame);
+            _il.Emit(OpCodes.Ldc_I4, used);
             _il.Emit(OpCodes.Initblk);
         }
         if (_checked)
         {
-            // stackSpan = stackHigh - stackLow: this frame and every caller's frame above it.
+            EmitBoundsPrologue();
+            _remaining = _il.DeclareLocal(typeof(long));
+            ReloadRemaining();
+        }
+    }
+
+    /// <summary>
+    /// For each access width the function checks, the bounds of its one-compare tests: an access of n bytes at
+    /// <c>address</c> is inside a region [start, start + length) when <c>address - start &lt; length - n + 1</c>.
+    /// </summary>
+    private void EmitBoundsPrologue()
+    {
+        foreach (var (size, write) in CheckedAccesses())
+        {
+            var bound = _il.DeclareLocal(typeof(ulong));
+            LoadContext();
+            _il.Emit(OpCodes.Ldfld, write ? JitMembers.FastWritableLength : JitMembers.FastLength);
+            _il.Emit(OpCodes.Ldc_I4, size);
+            Call(JitMembers.Bound);
+            _il.Emit(OpCodes.Stloc, bound);
+            _fastBounds[(size, write)] = bound;
+            if (_stackBounds.ContainsKey(size)) continue;
+            var stackBound = _il.DeclareLocal(typeof(ulong));
             LoadContext();
             _il.Emit(OpCodes.Ldfld, JitMembers.StackHigh);
             _il.Emit(OpCodes.Ldloc, _stackLow);
             _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Stloc, _stackSpan);
+            _il.Emit(OpCodes.Ldc_I4, size);
+            Call(JitMembers.Bound);
+            _il.Emit(OpCodes.Stloc, stackBound);
+            _stackBounds[size] = stackBound;
+        }
+        if (_fastBounds.Count > 0)
+        {
             _fastStart = _il.DeclareLocal(typeof(ulong));
-            _fastLength = _il.DeclareLocal(typeof(ulong));
-            _fastWritableLength = _il.DeclareLocal(typeof(ulong));
-            _fastOffset = _il.DeclareLocal(typeof(ulong));
             LoadContext();
             _il.Emit(OpCodes.Ldfld, JitMembers.FastStart);
             _il.Emit(OpCodes.Stloc, _fastStart);
-            LoadContext();
-            _il.Emit(OpCodes.Ldfld, JitMembers.FastLength);
-            _il.Emit(OpCodes.Stloc, _fastLength);
-            LoadContext();
-            _il.Emit(OpCodes.Ldfld, JitMembers.FastWritableLength);
-            _il.Emit(OpCodes.Stloc, _fastWritableLength);
         }
     }
 
+    /// <summary>The (width, write) pairs of the loads and stores that need a run-time check.</summary>
+    private HashSet<(int Size, bool Write)> CheckedAccesses()
+    {
+        var accesses = new HashSet<(int, bool)>();
+        for (int pc = _function.Start; pc < _function.End; pc++)
+        {
+            var insn = _code[pc];
+            if (insn.IsLddw)
+            {
+                pc++;
+                continue;
+            }
+            if (insn.Class is not (InstructionClass.Ldx or InstructionClass.St or InstructionClass.Stx)) continue;
+            if (Opcodes.ModeOf(insn.Opcode) == AccessMode.Atomic) continue;
+            int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
+            if (IsStaticallyInsideFrame(StackUsage.BaseRegister(insn), insn.Offset, size)) continue;
+            accesses.Add((size, insn.Class != InstructionClass.Ldx));
+        }
+        return accesses;
+    }
+
+    /// <summary>r10 always points at the top of this frame, so r10 plus a constant inside the frame needs no check.</summary>
+    private static bool IsStaticallyInsideFrame(int baseRegister, short offset, int size) =>
+        baseRegister == ProgramValidator.FramePointer && StackUsage.IsInsideFrame(offset, size);
+
+    /// <summary>Counts a basic block against the budget kept in a local; stops the run when it is spent.</summary>
     private void EmitBudget(int pc, int length)
     {
         var withinBudget = _il.DefineLabel();
-        LoadContext();
-        LoadContext();
-        _il.Emit(OpCodes.Ldfld, JitMembers.Executed);
+        _il.Emit(OpCodes.Ldloc, _remaining);
         _il.Emit(OpCodes.Ldc_I8, (long)length);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Stfld, JitMembers.Executed);
-        LoadContext();
-        _il.Emit(OpCodes.Ldfld, JitMembers.Executed);
-        LoadContext();
-        _il.Emit(OpCodes.Ldfld, JitMembers.Budget);
-        _il.Emit(OpCodes.Ble, withinBudget);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, _remaining);
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        _il.Emit(OpCodes.Bge, withinBudget);
+        SaveExecuted();
         LoadContext();
         _il.Emit(OpCodes.Ldc_I4, pc);
         _il.Emit(OpCodes.Call, JitMembers.ThrowBudgetExhausted);
         _il.MarkLabel(withinBudget);
+    }
+
+    /// <summary>Writes the instruction count back to the context (checked mode): before exits, calls and faults.</summary>
+    private void SaveExecuted()
+    {
+        if (!_checked) return;
+        LoadContext();
+        LoadContext();
+        _il.Emit(OpCodes.Ldfld, JitMembers.Budget);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stfld, JitMembers.Executed);
+    }
+
+    /// <summary>Reads the remaining budget from the context (after a call counted the callee's instructions).</summary>
+    private void ReloadRemaining()
+    {
+        if (!_checked) return;
+        LoadContext();
+        _il.Emit(OpCodes.Ldfld, JitMembers.Budget);
+        LoadContext();
+        _il.Emit(OpCodes.Ldfld, JitMembers.Executed);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _remaining);
     }
 
     private void EmitInstruction(Instruction insn, int pc)
