@@ -3,15 +3,12 @@ using System.Runtime.InteropServices;
 namespace Ebpf.Runtime;
 
 /// <summary>
-/// The native stack memory of runs on one thread: allocated zeroed once per thread and reused, so a run never sees
-/// host data, only what earlier runs on the same thread left (frames are zeroed as far as the code can reach them).
-/// A run started while another is active on the thread (a helper running a program) gets its own block.
+/// Native stack memory for compiled runs: allocated zeroed and reused by one thread's runs, so a run never sees host
+/// data, only what earlier runs left (frames are zeroed as far as the code can reach them). Freed by the finalizer.
 /// </summary>
 internal sealed unsafe class ExecutionStack
 {
     public const int Bytes = ExecutionLimits.StackBytesPerFrame * ExecutionLimits.MaxCallFrames;
-
-    [ThreadStatic] private static ExecutionStack? t_spare;
 
     private ExecutionStack() => Low = (byte*)NativeMemory.AlignedAlloc(Bytes, 64);
 
@@ -23,20 +20,11 @@ internal sealed unsafe class ExecutionStack
     /// <summary>One past the highest byte: r10 of the entry frame.</summary>
     public ulong High => (ulong)(Low + Bytes);
 
-    /// <summary>Takes this thread's block, or a new one when it is in use.</summary>
-    public static ExecutionStack Rent()
+    /// <summary>A new zeroed block.</summary>
+    public static ExecutionStack Allocate()
     {
-        var stack = t_spare;
-        if (stack is null)
-        {
-            stack = new ExecutionStack();
-            new Span<byte>(stack.Low, Bytes).Clear();
-            return stack;
-        }
-        t_spare = null;
+        var stack = new ExecutionStack();
+        new Span<byte>(stack.Low, Bytes).Clear();
         return stack;
     }
-
-    /// <summary>Gives the block back to this thread.</summary>
-    public static void Return(ExecutionStack stack) => t_spare = stack;
 }

@@ -9,7 +9,7 @@ public sealed unsafe partial class Interpreter
     private static void* Access(RunContext context, ulong stackLow, ulong stackHigh, ulong address, int size, bool write, int pc)
     {
         if (address >= stackLow && address <= stackHigh - (ulong)size) return (void*)address;
-        if (context.TryFindRegion(address, (ulong)size, write, out _)) return (void*)address;
+        if (context.Allows(address, (ulong)size, write)) return (void*)address;
         throw MemoryFaults.OutOfBounds(context, stackLow, stackHigh, address, size, write, pc);
     }
 

@@ -84,9 +84,8 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         ulong stackHigh = (ulong)(stack + StackBytes);
         ulong stackLow = stackHigh - ExecutionLimits.StackBytesPerFrame;
         new Span<byte>((void*)stackLow, ExecutionLimits.StackBytesPerFrame).Clear();
-        var arguments = context.Arguments;
         r[0] = 0;
-        r[1] = arguments[0]; r[2] = arguments[1]; r[3] = arguments[2]; r[4] = arguments[3]; r[5] = arguments[4];
+        r[1] = context.R1; r[2] = context.R2; r[3] = context.R3; r[4] = context.R4; r[5] = context.R5;
         r[6] = r[7] = r[8] = r[9] = 0;
         r[10] = stackHigh;
         context.StackLow = stackLow;
@@ -294,7 +293,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
 
                         // ---- legacy packet loads: out of bounds ends the program with r0 = 0, as in the kernel ----
                         case 0x20: case 0x28: case 0x30: case 0x40: case 0x48: case 0x50:
-                            if (!LoadPacket(insn, r, context.Packet))
+                            if (!LoadPacket(insn, r, context.PacketStart, context.PacketLength))
                             {
                                 context.InstructionsExecuted = executed;
                                 return 0;
@@ -372,13 +371,13 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         if (((int)operation & 1) != 0) r[insn.Source] = old;
     }
 
-    internal static bool LoadPacket(Instruction insn, ulong* r, MemoryRegion packet)
+    internal static bool LoadPacket(Instruction insn, ulong* r, ulong packetStart, ulong packetLength)
     {
         long offset = insn.Immediate;
         if (Opcodes.ModeOf(insn.Opcode) == AccessMode.Indirect) offset += (int)(uint)r[insn.Source];
         int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
-        if (offset < 0 || (ulong)offset + (ulong)size > packet.Length) return false;
-        byte* at = (byte*)(packet.Start + (ulong)offset);
+        if (offset < 0 || (ulong)offset + (ulong)size > packetLength) return false;
+        byte* at = (byte*)(packetStart + (ulong)offset);
         r[0] = size switch
         {
             1 => *at,

@@ -5,29 +5,39 @@ namespace Ebpf.Runtime;
 /// may touch, the packet for legacy packet loads, and state for helpers. The caller keeps every region's memory
 /// alive and pinned until the run ends. A context may be reused for consecutive runs on one thread.
 /// </summary>
+/// <remarks>
+/// Regions are kept as plain bounds (no object references) so that preparing a run and checking an access cost no
+/// garbage-collector write barriers; their names are only read when a fault is described.
+/// </remarks>
 public sealed class RunContext
 {
-    private MemoryRegion[] _regions = new MemoryRegion[4];
+    private RegionBounds[] _bounds = new RegionBounds[4];
+    private string[] _names = new string[4];
     private int _regionCount;
-    private readonly ulong[] _arguments = new ulong[5];
+    private RegionBounds _packet;
+    private ulong _r1, _r2, _r3, _r4, _r5;
 
     /// <summary>The value of r1 at entry (by convention the context or memory pointer).</summary>
-    public ulong R1 { get => _arguments[0]; set => _arguments[0] = value; }
+    public ulong R1 { get => _r1; set => _r1 = value; }
 
     /// <summary>The value of r2 at entry.</summary>
-    public ulong R2 { get => _arguments[1]; set => _arguments[1] = value; }
+    public ulong R2 { get => _r2; set => _r2 = value; }
 
     /// <summary>The value of r3 at entry.</summary>
-    public ulong R3 { get => _arguments[2]; set => _arguments[2] = value; }
+    public ulong R3 { get => _r3; set => _r3 = value; }
 
     /// <summary>The value of r4 at entry.</summary>
-    public ulong R4 { get => _arguments[3]; set => _arguments[3] = value; }
+    public ulong R4 { get => _r4; set => _r4 = value; }
 
     /// <summary>The value of r5 at entry.</summary>
-    public ulong R5 { get => _arguments[4]; set => _arguments[4] = value; }
+    public ulong R5 { get => _r5; set => _r5 = value; }
 
     /// <summary>The packet that legacy <c>BPF_ABS</c>/<c>BPF_IND</c> loads read, or an empty region.</summary>
-    public MemoryRegion Packet { get; set; }
+    public MemoryRegion Packet
+    {
+        get => new(_packet.Start, _packet.Length, _packet.Writable, "packet");
+        set => _packet = new RegionBounds(value.Start, value.Length, value.Writable);
+    }
 
     /// <summary>Host state for helpers (for instance the program's maps); engines ignore it.</summary>
     public object? HostState { get; set; }
@@ -38,28 +48,51 @@ public sealed class RunContext
     /// <summary>The number of instructions the last run executed (set when the run ends, normally or by a fault).</summary>
     public long InstructionsExecuted { get; internal set; }
 
-    /// <summary>The regions added so far (the engine adds the stack on its own).</summary>
-    public ReadOnlySpan<MemoryRegion> Regions => _regions.AsSpan(0, _regionCount);
+    /// <summary>The instruction being executed, for helpers that report faults.</summary>
+    public int CurrentInstruction { get; internal set; }
+
+    /// <summary>The number of regions added so far (the engine adds the stack on its own).</summary>
+    public int RegionCount => _regionCount;
+
+    /// <summary>The regions added so far, with their names (allocates; for diagnostics).</summary>
+    public IReadOnlyList<MemoryRegion> Regions
+    {
+        get
+        {
+            var regions = new MemoryRegion[_regionCount];
+            for (int i = 0; i < _regionCount; i++) regions[i] = RegionAt(i);
+            return regions;
+        }
+    }
 
     /// <summary>Allows the run to access <paramref name="length"/> bytes at <paramref name="start"/>.</summary>
     public void AddRegion(nint start, long length, bool writable, string name) =>
-        AddRegion(new MemoryRegion((ulong)start, (ulong)length, writable, name));
+        AddRegion((ulong)start, (ulong)length, writable, name);
 
     /// <summary>Allows the run to access a region.</summary>
-    public void AddRegion(MemoryRegion region)
+    public void AddRegion(MemoryRegion region) => AddRegion(region.Start, region.Length, region.Writable, region.Name);
+
+    private void AddRegion(ulong start, ulong length, bool writable, string name)
     {
-        if (region.Length == 0) return;
-        if (_regionCount == _regions.Length) Array.Resize(ref _regions, _regionCount * 2);
-        _regions[_regionCount++] = region;
+        if (length == 0) return;
+        if (_regionCount == _bounds.Length)
+        {
+            Array.Resize(ref _bounds, _regionCount * 2);
+            Array.Resize(ref _names, _regionCount * 2);
+        }
+        _bounds[_regionCount] = new RegionBounds(start, length, writable);
+        // Names repeat from run to run; skipping an identical store avoids a write barrier per run.
+        if (!ReferenceEquals(_names[_regionCount], name)) _names[_regionCount] = name;
+        _regionCount++;
     }
 
     /// <summary>Removes every region and resets registers and packet, for reuse.</summary>
     public void Clear()
     {
         _regionCount = 0;
-        Array.Clear(_arguments);
-        Packet = default;
-        HostState = null;
+        _r1 = _r2 = _r3 = _r4 = _r5 = 0;
+        _packet = default;
+        if (HostState is not null) HostState = null;
         InstructionsExecuted = 0;
     }
 
@@ -70,11 +103,10 @@ public sealed class RunContext
     public void ResetForMemory(nint start, int length)
     {
         Clear();
-        var region = new MemoryRegion((ulong)start, (ulong)length, true, "memory");
-        AddRegion(region);
-        Packet = region;
-        R1 = length == 0 ? 0 : (ulong)start;
-        R2 = (ulong)length;
+        AddRegion((ulong)start, (ulong)length, true, "memory");
+        _packet = new RegionBounds((ulong)start, (ulong)length, true);
+        _r1 = length == 0 ? 0 : (ulong)start;
+        _r2 = (ulong)length;
     }
 
     /// <summary>
@@ -83,18 +115,13 @@ public sealed class RunContext
     /// </summary>
     public bool TryFindRegion(ulong address, ulong size, bool write, out MemoryRegion region)
     {
-        for (int i = 0; i < _regionCount; i++)
-        {
-            ref readonly var candidate = ref _regions[i];
-            if (candidate.Contains(address, size) && (!write || candidate.Writable))
-            {
-                region = candidate;
-                return true;
-            }
-        }
-        region = default;
-        return false;
+        int index = IndexOf(address, size, write);
+        region = index < 0 ? default : RegionAt(index);
+        return index >= 0;
     }
+
+    /// <summary>Whether <paramref name="size"/> bytes at <paramref name="address"/> lie in one region that allows the access.</summary>
+    public bool Allows(ulong address, ulong size, bool write) => IndexOf(address, size, write) >= 0;
 
     /// <summary>
     /// The memory a helper may read or write through a pointer argument, after checking that it lies inside one
@@ -102,21 +129,46 @@ public sealed class RunContext
     /// </summary>
     public unsafe Span<byte> GetMemory(ulong address, int length, bool write)
     {
-        if (length < 0 || !TryFindRegion(address, (ulong)length, write, out _) && !StackContains(address, (ulong)length))
+        if (length < 0 || !Allows(address, (ulong)length, write) && !StackContains(address, (ulong)length))
             throw new ProgramFaultException(new ProgramFault(FaultKind.HelperError, CurrentInstruction, address, length,
                 $"a helper was given {length} bytes at 0x{address:x}, which is not {(write ? "writable " : "")}memory of this run"));
         return new Span<byte>((void*)address, length);
     }
 
-    /// <summary>The instruction being executed, for helpers that report faults.</summary>
-    public int CurrentInstruction { get; internal set; }
-
     internal ulong StackLow { get; set; }
 
     internal ulong StackHigh { get; set; }
 
+    /// <summary>The bounds of the first region, which compiled code checks inline.</summary>
+    internal bool TryGetFirstRegion(out ulong start, out ulong length, out bool writable)
+    {
+        var first = _regionCount > 0 ? _bounds[0] : default;
+        (start, length, writable) = (first.Start, first.Length, first.Writable);
+        return _regionCount > 0;
+    }
+
+    internal ulong PacketStart => _packet.Start;
+
+    internal ulong PacketLength => _packet.Length;
+
+    private int IndexOf(ulong address, ulong size, bool write)
+    {
+        var bounds = _bounds;
+        for (int i = 0; i < _regionCount; i++)
+        {
+            ref readonly var candidate = ref bounds[i];
+            if (address >= candidate.Start && size <= candidate.Length && address - candidate.Start <= candidate.Length - size
+                && (!write || candidate.Writable))
+                return i;
+        }
+        return -1;
+    }
+
+    private MemoryRegion RegionAt(int index) =>
+        new(_bounds[index].Start, _bounds[index].Length, _bounds[index].Writable, _names[index]);
+
     private bool StackContains(ulong address, ulong size) =>
         address >= StackLow && size <= StackHigh - StackLow && address - StackLow <= StackHigh - StackLow - size;
 
-    internal ReadOnlySpan<ulong> Arguments => _arguments;
+    private readonly record struct RegionBounds(ulong Start, ulong Length, bool Writable);
 }

@@ -10,6 +10,8 @@ namespace Ebpf.Runtime.Jit;
 /// </summary>
 public static class JitCompiler
 {
+    private static readonly object ClosureTarget = new();
+
     /// <summary>Compiles a validated program, or returns null with the reason it must run interpreted.</summary>
     /// <exception cref="MalformedProgramException">The program breaks RFC 9669's encoding rules.</exception>
     /// <exception cref="ProgramLoadException">The program calls an unknown helper or needs maps it was not given.</exception>
@@ -39,12 +41,12 @@ public static class JitCompiler
             var method = compilation.MethodAt(function.Start);
             new MethodEmitter(method.GetILGenerator(Math.Max(64, (function.End - function.Start) * 24)), code, function, compilation, function.Start == 0).Emit();
         }
-        var entry = (JitEntry)compilation.MethodAt(0).CreateDelegate(typeof(JitEntry));
+        var entry = (JitEntry)compilation.MethodAt(0).CreateDelegate(typeof(JitEntry), ClosureTarget);
         var compileTime = Stopwatch.GetElapsedTime(started);
         return new JitProgram(entry, compilation.SiteHelpers, options, compilation.ZeroedStackBytes[0], compileTime);
     }
 }
 
-/// <summary>The signature of a compiled function: r0–r10, the call depth, the run state.</summary>
+/// <summary>The signature of a compiled function, closed over its first (unused) argument: r0–r10, the call depth, the run state.</summary>
 public delegate ulong JitEntry(ulong r0, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ulong r6, ulong r7, ulong r8, ulong r9,
     ulong r10, int depth, JitContext context);

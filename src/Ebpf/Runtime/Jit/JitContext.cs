@@ -36,6 +36,12 @@ public sealed class JitContext
     /// <summary>The instruction budget (checked mode).</summary>
     public long Budget;
 
+    /// <summary>Whether a run on this thread is using this state now.</summary>
+    public bool InUse;
+
+    /// <summary>The native stack of runs that use this state.</summary>
+    internal ExecutionStack Stack { get; } = ExecutionStack.Allocate();
+
     /// <summary>Set when a legacy packet load ended the program with r0 = 0.</summary>
     public bool Aborted;
 

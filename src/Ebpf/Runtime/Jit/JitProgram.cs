@@ -14,7 +14,7 @@ public sealed unsafe class JitProgram : IExecutableProgram
     private readonly long _budget;
     private readonly bool _checked;
 
-    [ThreadStatic] private static JitContext? t_spareContext;
+    [ThreadStatic] private static JitContext? t_context;
 
     private readonly int _entryStackBytes;
 
@@ -32,6 +32,9 @@ public sealed unsafe class JitProgram : IExecutableProgram
     /// <inheritdoc />
     public string EngineName => "jit";
 
+    /// <summary>The compiled entry function (tests check that it can be collected).</summary>
+    internal Delegate Entry => _entry;
+
     /// <summary>How long IL generation took (RyuJIT compiles the methods on their first run).</summary>
     public TimeSpan CompileTime { get; }
 
@@ -42,50 +45,36 @@ public sealed unsafe class JitProgram : IExecutableProgram
     public ulong Run(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var stack = ExecutionStack.Rent();
-        ulong stackHigh = stack.High;
+        // One state object per thread, reused, with its own stack (one thread-local access per run); a helper that
+        // runs another program on this thread gets a fresh one.
+        var jit = t_context ??= new JitContext();
+        if (jit.InUse) jit = new JitContext();
+        jit.InUse = true;
+        ulong stackHigh = jit.Stack.High;
         // The entry frame starts zeroed as far as the code can reach it (every byte when a stack pointer escapes).
         new Span<byte>((void*)(stackHigh - (ulong)_entryStackBytes), _entryStackBytes).Clear();
 
-        var jit = t_spareContext ?? new JitContext();
-        t_spareContext = null; // a helper that runs another program on this thread gets its own state
-        jit.Run = context;
-        jit.Helpers = _siteHelpers;
-        jit.HelperTable = _helpers;
+        // Reference fields are only stored when they change: each store costs a GC write barrier.
+        if (!ReferenceEquals(jit.Run, context)) jit.Run = context;
+        if (!ReferenceEquals(jit.Helpers, _siteHelpers)) jit.Helpers = _siteHelpers;
+        if (!ReferenceEquals(jit.HelperTable, _helpers)) jit.HelperTable = _helpers;
         jit.StackHigh = stackHigh;
         jit.Executed = 0;
         jit.Budget = _budget;
         jit.Aborted = false;
-        var regions = context.Regions;
-        if (regions.Length > 0)
-        {
-            jit.FastStart = regions[0].Start;
-            jit.FastLength = regions[0].Length;
-            jit.FastWritableLength = regions[0].Writable ? regions[0].Length : 0;
-        }
-        else
-        {
-            jit.FastStart = jit.FastLength = jit.FastWritableLength = 0;
-        }
+        context.TryGetFirstRegion(out jit.FastStart, out jit.FastLength, out bool writable);
+        jit.FastWritableLength = writable ? jit.FastLength : 0;
         context.StackLow = stackHigh - StackBytes;
         context.StackHigh = stackHigh;
-        var arguments = context.Arguments;
         try
         {
-            ulong r0 = _entry(0, arguments[0], arguments[1], arguments[2], arguments[3], arguments[4], 0, 0, 0, 0, stackHigh, 0, jit);
-            if (_checked) context.InstructionsExecuted = jit.Executed;
-            return r0;
-        }
-        catch (ProgramFaultException)
-        {
-            if (_checked && context.InstructionsExecuted == 0) context.InstructionsExecuted = jit.Executed;
-            throw;
+            return _entry(0, context.R1, context.R2, context.R3, context.R4, context.R5, 0, 0, 0, 0, stackHigh, 0, jit);
         }
         finally
         {
-            jit.Run = null!;
-            t_spareContext = jit;
-            ExecutionStack.Return(stack);
+            // Compiled code writes the count back before every exit and fault (checked mode only).
+            if (_checked) context.InstructionsExecuted = jit.Executed;
+            jit.InUse = false;
         }
     }
 }

@@ -15,7 +15,7 @@ public static unsafe class JitRuntime
     /// <summary>The slow path of a checked access that missed the stack: the run's other regions, or a fault.</summary>
     public static void CheckRegion(JitContext jit, ulong address, int size, bool write, ulong stackLow, int pc)
     {
-        if (jit.Run.TryFindRegion(address, (ulong)size, write, out _)) return;
+        if (jit.Run.Allows(address, (ulong)size, write)) return;
         throw MemoryFaults.OutOfBounds(jit.Run, stackLow, jit.StackHigh, address, size, write, pc);
     }
 
@@ -31,7 +31,7 @@ public static unsafe class JitRuntime
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void ThrowBudgetExhausted(JitContext jit, int pc)
     {
-        jit.Run.InstructionsExecuted = jit.Budget;
+        jit.Executed = jit.Budget;
         throw MemoryFaults.BudgetExhausted(pc, jit.Budget);
     }
 
@@ -62,7 +62,7 @@ public static unsafe class JitRuntime
         registers[0] = 0;
         registers[1] = source;
         var insn = new Instruction((byte)opcode, 0, 1, 0, immediate);
-        if (Interpreter.LoadPacket(insn, registers, jit.Run.Packet)) return registers[0];
+        if (Interpreter.LoadPacket(insn, registers, jit.Run.PacketStart, jit.Run.PacketLength)) return registers[0];
         jit.Aborted = true;
         return 0;
     }

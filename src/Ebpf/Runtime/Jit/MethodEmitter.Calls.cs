@@ -41,6 +41,7 @@ internal sealed partial class MethodEmitter
         _il.Emit(OpCodes.Ldc_I4, pc);
         Call(JitMembers.ThrowCallTooDeep);
         _il.MarkLabel(deepEnough);
+        _il.Emit(OpCodes.Ldnull);
         for (int register = 0; register <= 9; register++) LoadRegister(register);
         LoadRegister(10);
         _il.Emit(OpCodes.Ldc_I8, (long)ExecutionLimits.StackBytesPerFrame);

@@ -5,19 +5,21 @@ using Ebpf.Isa;
 namespace Ebpf.Runtime.Jit;
 
 /// <summary>
-/// Emits the IL of one function of a program. eBPF registers r0–r10 are the method's first eleven arguments (so a
+/// Emits the IL of one function of a program. eBPF registers r0–r10 are the method's arguments 1 to 11 (so a
 /// call passes them straight through), followed by the call depth and the <see cref="JitContext"/>. IL's evaluation
 /// stack is empty between eBPF instructions, so every instruction may be a branch target. The instruction shapes
 /// live in the partial files beside this one (arithmetic, jumps, memory, calls).
 /// </summary>
 internal sealed partial class MethodEmitter
 {
-    public const int DepthArgument = 11;
-    public const int ContextArgument = 12;
+    /// <summary>Argument 0 is an unused closure object: a delegate closed over it calls the method without a shuffle thunk.</summary>
+    public const int FirstRegisterArgument = 1;
+    public const int DepthArgument = 12;
+    public const int ContextArgument = 13;
 
-    /// <summary>The parameter types of every compiled function: r0–r10, depth, context.</summary>
+    /// <summary>The parameter types of every compiled function: closure, r0–r10, depth, context.</summary>
     public static readonly Type[] ParameterTypes =
-        [.. Enumerable.Repeat(typeof(ulong), 11), typeof(int), typeof(JitContext)];
+        [typeof(object), .. Enumerable.Repeat(typeof(ulong), 11), typeof(int), typeof(JitContext)];
 
     private readonly ILGenerator _il;
     private readonly Instruction[] _code;
@@ -248,9 +250,9 @@ internal sealed partial class MethodEmitter
         }
     }
 
-    private void LoadRegister(int register) => _il.Emit(OpCodes.Ldarg, (short)register);
+    private void LoadRegister(int register) => _il.Emit(OpCodes.Ldarg, (short)(FirstRegisterArgument + register));
 
-    private void StoreRegister(int register) => _il.Emit(OpCodes.Starg, (short)register);
+    private void StoreRegister(int register) => _il.Emit(OpCodes.Starg, (short)(FirstRegisterArgument + register));
 
     private void LoadContext() => _il.Emit(OpCodes.Ldarg, (short)ContextArgument);
 
