@@ -25,6 +25,27 @@ public static class MapRegistry
     public static bool TryGetById(uint id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Map? map) =>
         ById.TryGetValue(id, out map);
 
+    /// <summary>Whether the access lies in the value memory of any live map (for maps reached through maps of maps).</summary>
+    public static bool ContainsValue(ulong address, ulong size, bool write)
+    {
+        foreach (var map in ById.Values)
+            if (map.ContainsValue(address, size, out bool writable) && (!write || writable)) return true;
+        return false;
+    }
+
+    /// <summary>Finds the live map whose value memory holds <paramref name="address"/> (ring-buffer records, values).</summary>
+    public static bool TryFindByValueAddress(ulong address, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Map? found)
+    {
+        foreach (var map in ById.Values)
+        {
+            if (!map.ContainsValue(address, 1, out _)) continue;
+            found = map;
+            return true;
+        }
+        found = null;
+        return false;
+    }
+
     internal static unsafe (uint Id, nint Handle) Register(Map map)
     {
         uint id = (uint)Interlocked.Increment(ref _lastId);

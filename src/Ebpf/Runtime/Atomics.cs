@@ -45,6 +45,12 @@ public static unsafe class Atomics
         (ulong)Interlocked.CompareExchange(ref *(long*)address, (long)replacement, (long)expected);
 
     /// <summary>If the 32 bits at the address equal <paramref name="expected"/>, stores <paramref name="replacement"/>; returns the old value.</summary>
+    /// <remarks>
+    /// Never inlined: x86-64's <c>lock cmpxchg r32</c> leaves the upper half of RAX untouched when the compare
+    /// succeeds, and RyuJIT (.NET 10) then treats the inlined result as already zero-extended, so a 32-bit
+    /// compare-exchange could return a value with garbage in its upper 32 bits (found by the kernel differential tests).
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static uint CompareExchange32(ulong address, uint expected, uint replacement) =>
         (uint)Interlocked.CompareExchange(ref *(int*)address, (int)replacement, (int)expected);
 

@@ -11,6 +11,12 @@ public sealed record ExecutionOptions
     /// <summary>The helpers the program may call. Defaults to the Linux helpers implemented so far.</summary>
     public HelperTable Helpers { get; init; } = HelperTable.CreateLinux();
 
+    /// <summary>
+    /// The maps the program refers to, by the index its <c>lddw</c> map references carry (source 5 and 6, as the
+    /// object loader writes them). Their values are memory every run of the program may access.
+    /// </summary>
+    public IReadOnlyList<Ebpf.Maps.Map> Maps { get; init; } = [];
+
     /// <summary>The most instructions one run may execute before it is stopped with a fault (checked mode).</summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
 

@@ -21,6 +21,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     private readonly HelperTable _helpers;
     private readonly HelperFunction?[] _helperBySlot;
     private readonly long _budget;
+    private readonly ProgramMaps _maps;
 
     /// <summary>Validates and prepares a program.</summary>
     /// <exception cref="MalformedProgramException">The program breaks RFC 9669's encoding rules.</exception>
@@ -35,6 +36,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         _helperBySlot = new HelperFunction?[_code.Length];
         _helpers = options.Helpers;
         _budget = options.InstructionBudget;
+        _maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
         Prepare();
     }
 
@@ -48,10 +50,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
             var insn = _code[pc];
             if (insn.IsLddw)
             {
-                if (insn.Source != (byte)LddwSource.Immediate)
-                    throw new ProgramLoadException(pc,
-                        $"lddw of kind {(LddwSource)insn.Source} refers to a map, function or kernel object, which a raw program has no table for; load it from an ELF object");
-                _wideImmediates[pc] = (uint)insn.Immediate | (ulong)(uint)_code[pc + 1].Immediate << 32;
+                _wideImmediates[pc] = _maps.ResolveLddw(insn, _code[pc + 1], pc);
                 pc++;
             }
             else if (insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper)
@@ -77,6 +76,14 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     public ulong Run(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!ReferenceEquals(context.ProgramMaps, _maps)) context.ProgramMaps = _maps;
+        if (!_maps.NeedsReclamation) return Execute(context);
+        using var scope = Ebpf.Maps.MapReclamation.EnterRun();
+        return Execute(context);
+    }
+
+    private ulong Execute(RunContext context)
+    {
         byte* stack = stackalloc byte[StackBytes];
         ulong* r = stackalloc ulong[11];
         Frame* frames = stackalloc Frame[ExecutionLimits.MaxCallFrames];

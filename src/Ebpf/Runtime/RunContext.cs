@@ -120,8 +120,15 @@ public sealed class RunContext
         return index >= 0;
     }
 
-    /// <summary>Whether <paramref name="size"/> bytes at <paramref name="address"/> lie in one region that allows the access.</summary>
-    public bool Allows(ulong address, ulong size, bool write) => IndexOf(address, size, write) >= 0;
+    /// <summary>
+    /// Whether <paramref name="size"/> bytes at <paramref name="address"/> lie in one region that allows the access:
+    /// one added to this context, or the value memory of the running program's maps.
+    /// </summary>
+    public bool Allows(ulong address, ulong size, bool write) =>
+        IndexOf(address, size, write) >= 0 || ProgramMaps.Allows(address, size, write);
+
+    /// <summary>The maps of the running program (set by the engine for each run).</summary>
+    internal ProgramMaps ProgramMaps { get; set; } = ProgramMaps.None;
 
     /// <summary>
     /// The memory a helper may read or write through a pointer argument, after checking that it lies inside one

@@ -139,7 +139,7 @@ public abstract class EngineCallTests
     {
         var (first, second) = Instruction.Lddw(1, 3, LddwSource.MapByFd);
         var program = new Bytecode([first, second, new Instruction(0xb7, 0, 0, 0, 0), new Instruction(Opcodes.Exit, 0, 0, 0, 0)]);
-        Assert.Contains("load it from an ELF object", Assert.Throws<ProgramLoadException>(() => ExecutionEngines.Prepare(Engine, program)).Message);
+        Assert.Contains("names a kernel map by file descriptor; in user space, load the program from an ELF object", Assert.Throws<ProgramLoadException>(() => ExecutionEngines.Prepare(Engine, program)).Message);
     }
 
     [Fact]

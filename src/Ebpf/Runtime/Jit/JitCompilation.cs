@@ -10,9 +10,12 @@ internal sealed class JitCompilation
     private readonly Dictionary<int, DynamicMethod> _methods = new();
     private readonly Dictionary<int, int> _helperSites = new();
 
-    public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked)
+    private readonly Dictionary<int, ulong> _lddwValues = new();
+
+    public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked, ProgramMaps maps)
     {
         Checked = isChecked;
+        Maps = maps;
         var siteHelpers = new List<HelperFunction>();
         for (int pc = 0; pc < code.Length; pc++)
         {
@@ -28,16 +31,21 @@ internal sealed class JitCompilation
             {
                 throw new ProgramLoadException(pc, $"call to kernel function (kfunc) with BTF id {insn.Immediate}; kfuncs exist only in the Linux kernel");
             }
-            else if (insn.IsLddw && insn.Source != (byte)LddwSource.Immediate)
+            else if (insn.IsLddw)
             {
-                throw new ProgramLoadException(pc,
-                    $"lddw of kind {(LddwSource)insn.Source} refers to a map, function or kernel object, which a raw program has no table for; load it from an ELF object");
+                _lddwValues[pc] = maps.ResolveLddw(insn, code[pc + 1], pc);
             }
             HasPacketLoads |= Opcodes.IsPacketLoad(insn.Opcode);
             if (insn.IsLddw) pc++;
         }
         SiteHelpers = [.. siteHelpers];
     }
+
+    /// <summary>The maps the program refers to.</summary>
+    public ProgramMaps Maps { get; }
+
+    /// <summary>The value a <c>lddw</c> at <paramref name="pc"/> loads (map references resolved).</summary>
+    public ulong LddwValue(int pc) => _lddwValues[pc];
 
     /// <summary>Whether loads and stores are checked and the budget counted.</summary>
     public bool Checked { get; }

@@ -26,7 +26,8 @@ public static class JitCompiler
 
         var started = Stopwatch.GetTimestamp();
         bool isChecked = options.MemoryChecks == MemoryChecks.Checked;
-        var compilation = new JitCompilation(code, options.Helpers, isChecked);
+        var maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
+        var compilation = new JitCompilation(code, options.Helpers, isChecked, maps);
         bool anyReachesAbove = functions.Any(f => StackUsage.ReachesAboveFrame(code, f));
         foreach (var function in functions)
             compilation.ZeroedStackBytes[function.Start] = anyReachesAbove ? ExecutionLimits.StackBytesPerFrame : StackUsage.BytesUsed(code, function);
@@ -43,7 +44,7 @@ public static class JitCompiler
         }
         var entry = (JitEntry)compilation.MethodAt(0).CreateDelegate(typeof(JitEntry), ClosureTarget);
         var compileTime = Stopwatch.GetElapsedTime(started);
-        return new JitProgram(entry, compilation.SiteHelpers, options, compilation.ZeroedStackBytes[0], compileTime);
+        return new JitProgram(entry, compilation.SiteHelpers, maps, options, compilation.ZeroedStackBytes[0], compileTime);
     }
 }
 

@@ -18,9 +18,12 @@ public sealed unsafe class JitProgram : IExecutableProgram
 
     private readonly int _entryStackBytes;
 
-    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ExecutionOptions options, int entryStackBytes, TimeSpan compileTime)
+    private readonly ProgramMaps _maps;
+
+    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ProgramMaps maps, ExecutionOptions options, int entryStackBytes, TimeSpan compileTime)
     {
         _entryStackBytes = entryStackBytes;
+        _maps = maps;
         _entry = entry;
         _siteHelpers = siteHelpers;
         _helpers = options.Helpers;
@@ -45,6 +48,14 @@ public sealed unsafe class JitProgram : IExecutableProgram
     public ulong Run(RunContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (!ReferenceEquals(context.ProgramMaps, _maps)) context.ProgramMaps = _maps;
+        if (!_maps.NeedsReclamation) return Execute(context);
+        using var scope = Ebpf.Maps.MapReclamation.EnterRun();
+        return Execute(context);
+    }
+
+    private ulong Execute(RunContext context)
+    {
         // One state object per thread, reused, with its own stack (one thread-local access per run); a helper that
         // runs another program on this thread gets a fresh one.
         var jit = t_context ??= new JitContext();

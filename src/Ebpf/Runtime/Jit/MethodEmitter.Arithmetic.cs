@@ -141,9 +141,8 @@ internal sealed partial class MethodEmitter
         StoreRegister(insn.Destination);
     }
 
-    private void EmitLddw(Instruction first, Instruction second)
+    private void EmitLddw(Instruction first, ulong value)
     {
-        ulong value = (uint)first.Immediate | (ulong)(uint)second.Immediate << 32;
         _il.Emit(OpCodes.Ldc_I8, (long)value);
         StoreRegister(first.Destination);
     }

@@ -236,7 +236,7 @@ internal sealed partial class MethodEmitter
                 EmitJumpOrCall(insn, pc);
                 break;
             case InstructionClass.Ld:
-                if (insn.IsLddw) EmitLddw(insn, _code[pc + 1]);
+                if (insn.IsLddw) EmitLddw(insn, _compilation.LddwValue(pc));
                 else EmitPacketLoad(insn);
                 break;
             case InstructionClass.Ldx:
