@@ -17,6 +17,13 @@ public sealed record ExecutionOptions
     /// </summary>
     public IReadOnlyList<Ebpf.Maps.Map> Maps { get; init; } = [];
 
+    /// <summary>
+    /// Offsets of the 32-bit context fields that hold packet pointers (<c>xdp_md.data</c>, <c>__sk_buff.data_end</c>,
+    /// …). A 4-byte load from the run's context at one of them gives the full 64-bit host pointer the run supplies
+    /// (<see cref="RunContext.SetContextPointer"/>), the way the kernel's verifier rewrites these loads.
+    /// </summary>
+    public IReadOnlyList<int> ContextPointerFields { get; init; } = [];
+
     /// <summary>The most instructions one run may execute before it is stopped with a fault (checked mode).</summary>
     public long InstructionBudget { get; init; } = DefaultInstructionBudget;
 

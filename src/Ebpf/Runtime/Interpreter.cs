@@ -22,6 +22,13 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     private readonly HelperFunction?[] _helperBySlot;
     private readonly long _budget;
     private readonly ProgramMaps _maps;
+    private readonly int[] _contextPointerFields;
+
+    /// <summary>
+    /// An opcode no valid program has (class LDX, mode IMM): the interpreter marks with it the 4-byte loads whose
+    /// offset is a context pointer field, so they can hand out the host pointer instead.
+    /// </summary>
+    private const byte ContextCandidateLoad = 0x01;
 
     /// <summary>Validates and prepares a program.</summary>
     /// <exception cref="MalformedProgramException">The program breaks RFC 9669's encoding rules.</exception>
@@ -37,6 +44,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         _helpers = options.Helpers;
         _budget = options.InstructionBudget;
         _maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
+        _contextPointerFields = [.. options.ContextPointerFields];
         Prepare();
     }
 
@@ -52,6 +60,10 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
             {
                 _wideImmediates[pc] = _maps.ResolveLddw(insn, _code[pc + 1], pc);
                 pc++;
+            }
+            else if (insn.Opcode == 0x61 && Array.IndexOf(_contextPointerFields, (int)insn.Offset) is int field and >= 0)
+            {
+                _code[pc] = new Instruction(ContextCandidateLoad, insn.Destination, insn.Source, insn.Offset, field);
             }
             else if (insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper)
             {
@@ -270,6 +282,14 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
                             r[dst] = _wideImmediates[current];
                             pc++;
                             break;
+                        case ContextCandidateLoad:
+                        {
+                            ulong address = r[src] + (ulong)(long)insn.Offset;
+                            r[dst] = context.TryLoadContextPointer(address, insn.Offset, insn.Immediate, out ulong pointer)
+                                ? pointer
+                                : *(uint*)Access(context, stackLow, stackHigh, address, 4, false, current);
+                            break;
+                        }
                         case 0x61: r[dst] = *(uint*)Access(context, stackLow, stackHigh, r[src] + (ulong)(long)insn.Offset, 4, false, current); break;
                         case 0x69: r[dst] = *(ushort*)Access(context, stackLow, stackHigh, r[src] + (ulong)(long)insn.Offset, 2, false, current); break;
                         case 0x71: r[dst] = *(byte*)Access(context, stackLow, stackHigh, r[src] + (ulong)(long)insn.Offset, 1, false, current); break;

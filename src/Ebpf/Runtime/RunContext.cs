@@ -92,6 +92,7 @@ public sealed class RunContext
         _regionCount = 0;
         _r1 = _r2 = _r3 = _r4 = _r5 = 0;
         _packet = default;
+        _contextAddress = 0;
         if (HostState is not null) HostState = null;
         InstructionsExecuted = 0;
     }
@@ -126,6 +127,34 @@ public sealed class RunContext
     /// </summary>
     public bool Allows(ulong address, ulong size, bool write) =>
         IndexOf(address, size, write) >= 0 || ProgramMaps.Allows(address, size, write);
+
+    private ulong _contextAddress;
+    private readonly ulong[] _contextPointers = new ulong[MaxContextPointers];
+
+    /// <summary>The most pointer fields a context may have.</summary>
+    public const int MaxContextPointers = 4;
+
+    /// <summary>The address of the program's context (r1 at entry for packet and tracing programs).</summary>
+    public ulong ContextAddress { get => _contextAddress; set => _contextAddress = value; }
+
+    /// <summary>
+    /// Sets the 64-bit host pointer a 4-byte load of the <paramref name="index"/>-th field of
+    /// <see cref="ExecutionOptions.ContextPointerFields"/> gives (packet start, end, meta).
+    /// </summary>
+    public void SetContextPointer(int index, ulong value) => _contextPointers[index] = value;
+
+    /// <summary>The pointer a context pointer field holds now.</summary>
+    public ulong GetContextPointer(int index) => _contextPointers[index];
+
+    /// <summary>
+    /// A 4-byte load the engine marked as possibly reading a context pointer field: from the context at that field
+    /// it gives the host pointer; from anywhere else it is an ordinary load (returns false).
+    /// </summary>
+    internal bool TryLoadContextPointer(ulong address, int fieldOffset, int fieldIndex, out ulong value)
+    {
+        value = _contextPointers[fieldIndex];
+        return _contextAddress != 0 && address == _contextAddress + (ulong)fieldOffset;
+    }
 
     /// <summary>The maps of the running program (set by the engine for each run).</summary>
     internal ProgramMaps ProgramMaps { get; set; } = ProgramMaps.None;

@@ -12,8 +12,9 @@ internal sealed class JitCompilation
 
     private readonly Dictionary<int, ulong> _lddwValues = new();
 
-    public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked, ProgramMaps maps)
+    public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked, ProgramMaps maps, IReadOnlyList<int> contextPointerFields)
     {
+        ContextPointerFields = [.. contextPointerFields];
         Checked = isChecked;
         Maps = maps;
         var siteHelpers = new List<HelperFunction>();
@@ -40,6 +41,9 @@ internal sealed class JitCompilation
         }
         SiteHelpers = [.. siteHelpers];
     }
+
+    /// <summary>Offsets of the context's 32-bit pointer fields (see <see cref="ExecutionOptions.ContextPointerFields"/>).</summary>
+    public int[] ContextPointerFields { get; }
 
     /// <summary>The maps the program refers to.</summary>
     public ProgramMaps Maps { get; }

@@ -27,7 +27,7 @@ public static class JitCompiler
         var started = Stopwatch.GetTimestamp();
         bool isChecked = options.MemoryChecks == MemoryChecks.Checked;
         var maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
-        var compilation = new JitCompilation(code, options.Helpers, isChecked, maps);
+        var compilation = new JitCompilation(code, options.Helpers, isChecked, maps, options.ContextPointerFields);
         bool anyReachesAbove = functions.Any(f => StackUsage.ReachesAboveFrame(code, f));
         foreach (var function in functions)
             compilation.ZeroedStackBytes[function.Start] = anyReachesAbove ? ExecutionLimits.StackBytesPerFrame : StackUsage.BytesUsed(code, function);

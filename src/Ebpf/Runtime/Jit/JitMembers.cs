@@ -6,6 +6,9 @@ namespace Ebpf.Runtime.Jit;
 /// <summary>The fields and methods emitted code refers to, looked up once.</summary>
 internal static class JitMembers
 {
+    public static readonly FieldInfo Run = Field(nameof(JitContext.Run));
+    public static readonly MethodInfo TryLoadContextPointer =
+        typeof(RunContext).GetMethod(nameof(RunContext.TryLoadContextPointer), BindingFlags.NonPublic | BindingFlags.Instance)!;
     public static readonly FieldInfo StackHigh = Field(nameof(JitContext.StackHigh));
     public static readonly FieldInfo FastStart = Field(nameof(JitContext.FastStart));
     public static readonly FieldInfo FastLength = Field(nameof(JitContext.FastLength));

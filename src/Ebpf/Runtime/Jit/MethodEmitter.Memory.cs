@@ -7,6 +7,44 @@ internal sealed partial class MethodEmitter
 {
     private void EmitLoad(Instruction insn, int pc)
     {
+        int field = insn.Opcode == 0x61 ? Array.IndexOf(_compilation.ContextPointerFields, (int)insn.Offset) : -1;
+        if (field >= 0)
+        {
+            EmitContextCandidateLoad(insn, field, pc);
+            return;
+        }
+        EmitPlainLoad(insn, pc);
+    }
+
+    /// <summary>
+    /// A 4-byte load at a context pointer field's offset: from the run's context it gives the 64-bit host pointer
+    /// (as the kernel's rewrite of <c>data</c>/<c>data_end</c> loads does), from anywhere else it is a plain load.
+    /// </summary>
+    private void EmitContextCandidateLoad(Instruction insn, int field, int pc)
+    {
+        var plain = _il.DefineLabel();
+        var done = _il.DefineLabel();
+        _pointer ??= _il.DeclareLocal(typeof(ulong));
+        LoadContext();
+        _il.Emit(OpCodes.Ldfld, JitMembers.Run);
+        LoadRegister(insn.Source);
+        _il.Emit(OpCodes.Ldc_I8, (long)insn.Offset);
+        _il.Emit(OpCodes.Add);
+        _il.Emit(OpCodes.Ldc_I4, (int)insn.Offset);
+        _il.Emit(OpCodes.Ldc_I4, field);
+        _il.Emit(OpCodes.Ldloca, _pointer);
+        Call(JitMembers.TryLoadContextPointer);
+        _il.Emit(OpCodes.Brfalse, plain);
+        _il.Emit(OpCodes.Ldloc, _pointer);
+        StoreRegister(insn.Destination);
+        _il.Emit(OpCodes.Br, done);
+        _il.MarkLabel(plain);
+        EmitPlainLoad(insn, pc);
+        _il.MarkLabel(done);
+    }
+
+    private void EmitPlainLoad(Instruction insn, int pc)
+    {
         int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
         EmitAddress(insn.Source, insn.Offset, size, write: false, pc);
         bool signed = Opcodes.ModeOf(insn.Opcode) == AccessMode.MemorySignExtend;

@@ -33,6 +33,7 @@ internal sealed partial class MethodEmitter
     private LocalBuilder _address = null!;
     private LocalBuilder _fastStart = null!;
     private LocalBuilder _remaining = null!;
+    private LocalBuilder? _pointer;
     private readonly Dictionary<(int Size, bool Write), LocalBuilder> _fastBounds = new();
     private readonly Dictionary<int, LocalBuilder> _stackBounds = new();
 
