@@ -30,8 +30,8 @@ public static class KernelProbe
         ]);
         try
         {
-            using var filter = KernelSocketFilter.Load(returnZero, "probe");
-            var result = filter.TestRun(new byte[KernelSocketFilter.MinimumDataLength]);
+            using var filter = KernelTestProgram.Load(returnZero, "probe");
+            var result = filter.TestRun(new byte[KernelTestProgram.MinimumDataLength]);
             if (result.ReturnValue != 0)
                 return (false, $"the kernel ran 'r0 = 0; exit' and returned {result.ReturnValue}, not 0");
             return (true, "bpf() works: loaded and test-ran a socket filter");

@@ -17,6 +17,9 @@ public static class Errno
     public const int ENOMEM = 12;
     /// <summary>Bad address.</summary>
     public const int EFAULT = 14;
+    /// <summary>Permission denied.</summary>
+    public const int EACCES = 13;
+
     /// <summary>Busy.</summary>
     public const int EBUSY = 16;
     /// <summary>The element exists.</summary>
@@ -39,6 +42,7 @@ public static class Errno
         EBADF => "EBADF",
         EAGAIN => "EAGAIN",
         ENOMEM => "ENOMEM",
+        EACCES => "EACCES",
         EFAULT => "EFAULT",
         EBUSY => "EBUSY",
         EEXIST => "EEXIST",

@@ -47,7 +47,7 @@ internal static class KernelOracle
     /// <summary>Loads, runs twice, unloads; returns r0. A verifier rejection throws with the log.</summary>
     public static ulong Run(GeneratedProgram program)
     {
-        using var filter = KernelSocketFilter.Load(Wrap(program.Instructions), "diff_test");
+        using var filter = KernelTestProgram.Load(Wrap(program.Instructions), "diff_test");
         uint low = filter.TestRun(LowHalfData).ReturnValue;
         uint high = filter.TestRun(HighHalfData).ReturnValue;
         return (ulong)high << 32 | low;

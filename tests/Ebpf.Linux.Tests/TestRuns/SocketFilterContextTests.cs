@@ -35,7 +35,7 @@ public class SocketFilterContextTests(ITestOutputHelper output)
         var field = KnownProgramTypes.SocketFilter.Field(fieldName);
         var program = new Bytecode([new Instruction(0x61, 0, 1, (short)field.Offset, 0), new Instruction(Opcodes.Exit, 0, 0, 0, 0)]);
         // Every field the descriptor lists must be one the kernel lets socket filters read.
-        using (var kernel = KernelSocketFilter.Load(program))
+        using (var kernel = KernelTestProgram.Load(program))
         {
             foreach (var engine in new[] { ExecutionEngine.Interpreter, ExecutionEngine.Jit })
             {
@@ -60,7 +60,7 @@ public class SocketFilterContextTests(ITestOutputHelper output)
             new Instruction(0xbf, 6, 1, 0, 0), new Instruction(0x30, 0, 0, 0, 9), new Instruction(0x67, 0, 0, 0, 16),
             new Instruction(0xbf, 7, 0, 0, 0), new Instruction(0x28, 0, 0, 0, 2), new Instruction(0x4f, 0, 7, 0, 0),
             new Instruction(Opcodes.Exit, 0, 0, 0, 0)]);
-        using var kernel = KernelSocketFilter.Load(program);
+        using var kernel = KernelTestProgram.Load(program);
         var ours = ExecutionEngines.Prepare(ExecutionEngine.Jit, program, TestRunner.OptionsFor(KnownProgramTypes.SocketFilter));
         var frame = Frames[0].Frame;
         Assert.Equal(0x110020u, kernel.TestRun(frame).ReturnValue);

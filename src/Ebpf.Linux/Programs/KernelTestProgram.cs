@@ -4,27 +4,33 @@ using Ebpf.Linux.Syscalls;
 namespace Ebpf.Linux.Programs;
 
 /// <summary>
-/// A program loaded into the kernel as a socket filter (BPF_PROG_TYPE_SOCKET_FILTER), the simplest program type
-/// the kernel can run on demand with <c>BPF_PROG_TEST_RUN</c>: r1 is a <c>__sk_buff</c> built from the test data.
-/// Used as the reference for what the kernel computes. Dispose it to unload the program.
+/// A program loaded into the kernel to be run on demand with <c>BPF_PROG_TEST_RUN</c>: a socket filter by default
+/// (r1 is a <c>__sk_buff</c> built from the test data), or any packet program type (XDP, tc). Used as the reference
+/// for what the kernel computes. Dispose it to unload the program.
 /// </summary>
-public sealed class KernelSocketFilter : IDisposable
+public sealed class KernelTestProgram : IDisposable
 {
     /// <summary>The least test data the kernel accepts: one Ethernet header (ETH_HLEN).</summary>
     public const int MinimumDataLength = 14;
 
     private readonly BpfFileDescriptor _fd;
 
-    private KernelSocketFilter(BpfFileDescriptor fd) => _fd = fd;
+    private KernelTestProgram(BpfFileDescriptor fd) => _fd = fd;
 
-    /// <summary>Verifies and loads <paramref name="program"/> with the license "GPL".</summary>
+    /// <summary>Verifies and loads <paramref name="program"/> as a socket filter with the license "GPL".</summary>
     /// <param name="program">The instructions.</param>
     /// <param name="name">The program name the kernel shows (at most 15 characters kept).</param>
     /// <exception cref="KernelErrorException">The kernel refused the program; a verifier rejection carries the log.</exception>
-    public static KernelSocketFilter Load(Bytecode program, string name = "ebpf_net")
+    public static KernelTestProgram Load(Bytecode program, string name = "ebpf_net") =>
+        Load(program, Ebpf.ProgramTypes.KnownProgramTypes.SocketFilter, name);
+
+    /// <summary>Verifies and loads <paramref name="program"/> as a program of <paramref name="type"/> with the license "GPL".</summary>
+    /// <exception cref="KernelErrorException">The kernel refused the program; a verifier rejection carries the log.</exception>
+    public static KernelTestProgram Load(Bytecode program, Ebpf.ProgramTypes.ProgramType type, string name = "ebpf_net")
     {
         ArgumentNullException.ThrowIfNull(program);
-        return new KernelSocketFilter(ProgramLoader.Load(BpfProgramType.SocketFilter, program, "GPL", name));
+        ArgumentNullException.ThrowIfNull(type);
+        return new KernelTestProgram(ProgramLoader.Load((BpfProgramType)type.KernelId, program, "GPL", name));
     }
 
     /// <summary>Runs the program <paramref name="repeat"/> times on a packet holding <paramref name="data"/>.</summary>
@@ -36,7 +42,7 @@ public sealed class KernelSocketFilter : IDisposable
         ArgumentNullException.ThrowIfNull(data);
         if (data.Length < MinimumDataLength)
             throw new ArgumentException(
-                $"a socket filter test run needs at least {MinimumDataLength} bytes of data (an Ethernet header), got {data.Length}",
+                $"a packet test run needs at least {MinimumDataLength} bytes of data (an Ethernet header), got {data.Length}",
                 nameof(data));
         ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
 
