@@ -24,7 +24,7 @@ internal static class GlobalDataSections
     {
         if (section.Size > uint.MaxValue) throw new ElfFormatException($"data section '{section.Name}' is {section.Size} bytes, too large for a map value");
         var flags = section.Name.StartsWith(".rodata", StringComparison.Ordinal) ? MapCreationFlags.ReadOnlyProgram : MapCreationFlags.None;
-        ReadOnlyMemory<byte>? value = section.Type == ElfSection.NoBits ? null : section.Data;
+        ReadOnlyMemory<byte>? value = section.Type == ElfSection.NoBits ? (ReadOnlyMemory<byte>?)null : section.Data;
         return (new MapSpec(section.Name, MapType.Array, 4, (uint)section.Size, 1, flags), value);
     }
 }

@@ -5,6 +5,11 @@ using Ebpf.ProgramTypes;
 
 namespace Ebpf.Elf;
 
+/// <summary>The BTF of an object: its types and its function, line and CO-RE records.</summary>
+/// <param name="Types">The <c>.BTF</c> types.</param>
+/// <param name="Ext">The <c>.BTF.ext</c> records (empty when the object has none).</param>
+public sealed record ObjectBtf(BtfSpec Types, BtfExt Ext);
+
 /// <summary>
 /// Reads an eBPF ELF object as clang emits it (old toolchains too) into a <see cref="CollectionSpec"/>: programs linked
 /// with their bpf-to-bpf callees, maps from <c>.maps</c> (BTF), <c>maps</c> (legacy) and global-data sections, BTF,
@@ -32,8 +37,9 @@ public static class ObjectFile
         var elf = ElfFile.Read(bytes);
         string license = ReadLicense(elf);
         uint? version = ReadVersion(elf);
-        var btf = ReadBtf(elf);
-        BtfExt? ext = btf is not null && elf.FindSection(".BTF.ext") is { } extSection ? BtfExt.Parse(extSection.Data, btf) : null;
+        var objectBtf = ReadBtf(elf);
+        var btf = objectBtf?.Types;
+        var ext = objectBtf?.Ext;
         var maps = MapTable.Build(elf, btf);
         var code = new CodeLayout(elf);
         var linker = new ProgramLinker(elf, code, maps, ext, CodeRelocations.Index(elf, code));
@@ -75,8 +81,14 @@ public static class ObjectFile
         return BinaryPrimitives.ReadUInt32LittleEndian(section.Data.Span);
     }
 
-    private static BtfSpec? ReadBtf(ElfFile elf)
+    /// <summary>
+    /// The object's <c>.BTF</c> types (DATASEC sizes and VAR offsets filled from the ELF sections and symbols, as libbpf
+    /// does) and its <c>.BTF.ext</c> records (empty without that section), or null when the object has no BTF.
+    /// </summary>
+    /// <exception cref="BtfFormatException">The BTF is malformed.</exception>
+    public static ObjectBtf? ReadBtf(ElfFile elf)
     {
+        ArgumentNullException.ThrowIfNull(elf);
         if (elf.FindSection(".BTF") is not { } section) return null;
         var sizes = new Dictionary<string, uint>(StringComparer.Ordinal);
         foreach (var s in elf.Sections)
@@ -88,6 +100,8 @@ public static class ObjectFile
             if (symbol.SectionIndex == 0 || symbol.SectionIndex >= elf.Sections.Count || symbol.Value > uint.MaxValue) continue;
             offsets.TryAdd((elf.Sections[symbol.SectionIndex].Name, symbol.Name), (uint)symbol.Value);
         }
-        return BtfSpec.Parse(section.Data, new BtfDataLayout(sizes, offsets));
+        var types = BtfSpec.Parse(section.Data, new BtfDataLayout(sizes, offsets));
+        var ext = elf.FindSection(".BTF.ext") is { } extSection ? BtfExt.Parse(extSection.Data, types) : BtfExt.Empty;
+        return new ObjectBtf(types, ext);
     }
 }
