@@ -75,7 +75,7 @@ internal sealed class MapTable
             if (relocation.Type != ElfRelocation.Absolute64) throw new ElfFormatException($"{where} has type {relocation.Type}, not R_BPF_64_ABS64");
             var (definition, mapIndex) = _btfDefinitions.FirstOrDefault(d => relocation.Offset >= d.Definition.Offset && relocation.Offset - d.Definition.Offset < d.Definition.Size);
             if (definition is null) throw new ElfFormatException($"{where} lies in no map definition");
-            ulong valuesStart = definition.Offset + (definition.ValuesOffset ?? uint.MaxValue);
+            ulong valuesStart = (ulong)definition.Offset + (definition.ValuesOffset ?? uint.MaxValue);
             if (definition.ValuesOffset is null || relocation.Offset < valuesStart || (relocation.Offset - valuesStart) % 8 != 0)
                 throw new ElfFormatException($"{where} is not a slot of the 'values' array of map '{definition.Map.Name}'");
             uint key = (uint)((relocation.Offset - valuesStart) / 8);
