@@ -52,6 +52,10 @@ internal sealed class CodeLayout
     {
         int slots = section.Data.Length / Instruction.Size;
         var symbols = elf.FunctionsIn(section);
+        // Early toolchains marked programs with plain global labels: no function type, no size.
+        if (symbols.Count == 0)
+            symbols = elf.Symbols.Where(s => s.SectionIndex == section.Index && s.Type == ElfSymbol.NoType && s.Binding == ElfSymbol.Global && s.Name.Length > 0)
+                .OrderBy(s => s.Value).ToList();
         if (symbols.Count == 0) return [new ObjectFunction(section.Name, section, 0, slots, true)];
         var functions = new List<ObjectFunction>(symbols.Count);
         for (int i = 0; i < symbols.Count; i++)

@@ -133,3 +133,28 @@ public class ObjectFileProgramTests
         Assert.Equal(immediate, call.Immediate);
     }
 }
+
+public class ObjectFileLegacyAndCoreTests
+{
+    [Fact]
+    public void Global_labels_without_function_type_or_size_are_programs_up_to_the_next_label()
+    {
+        var spec = TestObjects.Load("global_labels.o");
+
+        Assert.Equal([("pass_all", 2), ("drop_all", 2)], spec.Programs.Select(p => (p.Name, p.Instructions.Count)));
+        Assert.Equal(1, spec.Program("drop_all").Instructions[0].Immediate);
+        Assert.Equal(Ebpf.ProgramTypes.ProgramTypeId.Xdp, spec.Program("pass_all").ProgramType);
+    }
+
+    [Fact]
+    public void Co_re_relocations_are_kept_as_data_at_their_linked_instruction()
+    {
+        var spec = TestObjects.Load("core_read.o");
+        var program = spec.Program("read_tgid");
+
+        var relocation = Assert.Single(program.CoreRelocations);
+        Assert.Equal((0, "0:1", Ebpf.Btf.BtfCoreRelocationKind.FieldByteOffset), (relocation.InstructionIndex, relocation.AccessString, relocation.Kind));
+        Assert.Equal("task", spec.Btf!.TypeById(relocation.TypeId).Name);
+        Assert.Equal(4, program.Instructions[0].Offset);   // clang's local layout stays until a kernel backend relocates
+    }
+}
