@@ -45,7 +45,7 @@ internal static class BtfMapDefinitions
                 case "max_entries": maxEntries = Number(btf, member, where); break;
                 case "map_flags": flags = Number(btf, member, where); break;
                 case "pinning": pinning = Number(btf, member, where); break;
-                case "map_extra": mapExtra = Number(btf, member, where); break;
+                case "map_extra": mapExtra = Number64(btf, member, where); break;
                 case "numa_node": Number(btf, member, where); break;
                 case "key_size": keySize = SetSize(keySize, Number(btf, member, where), where); break;
                 case "value_size": valueSize = SetSize(valueSize, Number(btf, member, where), where); break;
@@ -85,11 +85,18 @@ internal static class BtfMapDefinitions
         return (inner, member.BitOffset / 8);
     }
 
-    /// <summary><c>__uint(name, n)</c>: a pointer to an array of n elements; or an enum constant, as libbpf's <c>__ulong</c> writes it.</summary>
-    private static uint Number(BtfSpec btf, BtfMember member, string where) => btf.Resolve(member.TypeId) switch
+    /// <summary>A 32-bit attribute written with <c>__uint</c>.</summary>
+    private static uint Number(BtfSpec btf, BtfMember member, string where)
+    {
+        ulong value = Number64(btf, member, where);
+        return value <= uint.MaxValue ? (uint)value : throw new ElfFormatException($"{where} is {value}, more than 32 bits");
+    }
+
+    /// <summary><c>__uint(name, n)</c>: a pointer to an array of n elements; or an enum constant, as libbpf's <c>__ulong</c> writes 64-bit ones.</summary>
+    private static ulong Number64(BtfSpec btf, BtfMember member, string where) => btf.Resolve(member.TypeId) switch
     {
         BtfReference { ReferenceKind: BtfKind.Pointer } pointer when btf.Resolve(pointer.TargetId) is BtfArray array => array.ElementCount,
-        BtfEnum { Values.Count: 1 } constant when constant.Values[0].Value is >= 0 and <= uint.MaxValue => (uint)constant.Values[0].Value,
+        BtfEnum { Values.Count: 1 } constant => (ulong)constant.Values[0].Value,
         var other => throw new ElfFormatException($"{where} is a {other.Kind}, not a number written with __uint (a pointer to an array)"),
     };
 

@@ -5,7 +5,7 @@ namespace Ebpf.Elf;
 
 /// <summary>
 /// A bounds-checked reader of little-endian ELF64 relocatable objects, as <c>clang -target bpf</c> emits them:
-/// section headers, their bytes, and the symbol table. Every offset is checked before it is read, so a truncated
+/// section headers, their bytes, the symbol table and REL/RELA relocations. Every offset is checked before it is read, so a truncated
 /// or hostile file gives an <see cref="ElfFormatException"/>, never a crash.
 /// </summary>
 public sealed class ElfFile
