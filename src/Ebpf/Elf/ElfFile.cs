@@ -20,13 +20,14 @@ public sealed class ElfFile
     private const int RelSize = 16;
     private const int RelaSize = 24;
 
-    private readonly Dictionary<int, IReadOnlyList<ElfRelocation>> _relocations;
+    // Read on first use, so that callers who never look at relocations never fail on them.
+    private readonly Lazy<Dictionary<int, IReadOnlyList<ElfRelocation>>> _relocations;
 
     private ElfFile(IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
     {
         Sections = sections;
         Symbols = symbols;
-        _relocations = ReadRelocations(sections, symbols);
+        _relocations = new(() => ReadRelocations(sections, symbols));
     }
 
     /// <summary>Every section, by index (index 0 is the null section).</summary>
@@ -96,8 +97,9 @@ public sealed class ElfFile
         Symbols.Where(s => s.IsFunction && s.SectionIndex == section.Index).OrderBy(s => s.Value).ToList();
 
     /// <summary>The relocations that apply to <paramref name="section"/> (from every REL or RELA section whose sh_info names it), in file order.</summary>
+    /// <exception cref="ElfFormatException">A relocation section of the file is malformed.</exception>
     public IReadOnlyList<ElfRelocation> RelocationsFor(ElfSection section) =>
-        _relocations.TryGetValue(section.Index, out var found) ? found : [];
+        _relocations.Value.TryGetValue(section.Index, out var found) ? found : [];
 
     private static Dictionary<int, IReadOnlyList<ElfRelocation>> ReadRelocations(IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
     {
