@@ -49,3 +49,17 @@ public class ObjectCliTests
         Assert.Equal(expected, output);
     }
 }
+
+public class ObjectCliObjdumpTests
+{
+    [Fact]
+    public void Disasm_source_matches_llvm_objdump_14_where_btf_and_dwarf_agree()
+    {
+        // TestData/prog_array.objdump-S.txt is `llvm-objdump-14 -S --no-show-raw-insn prog_array.o`, run in tests/objects.
+        string expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Elf", "TestData", "prog_array.objdump-S.txt"));
+        var (exitCode, output, _) = Ebpf.Tests.Cli.CliRunner.Run("disasm", "--source", TestObjects.PathOf("prog_array.o"));
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(expected.Replace("prog_array.o:\tfile format", $"{TestObjects.PathOf("prog_array.o")}:\tfile format"), output);
+    }
+}
