@@ -27,10 +27,9 @@ internal sealed class ProgramLinker(ElfFile elf, CodeLayout code, MapTable maps,
                 LinkCall(build, i, instruction, function, sectionIndex, relocation, Where(function, sectionIndex));
             else if (instruction.IsLddw)
             {
-                string where = Where(function, sectionIndex);
-                if (i + 1 >= build.Slots.Count || build.Origins[i + 1].Function != function)
-                    throw new ElfFormatException($"{where}: lddw without its second slot at the end of the function");
-                if (relocation is not null) LinkLoad(build, i, instruction, relocation, where);
+                if (i + 1 >= build.Slots.Count || !ReferenceEquals(build.Origins[i + 1].Function, function))
+                    throw new ElfFormatException($"{Where(function, sectionIndex)}: lddw without its second slot at the end of the function");
+                if (relocation is not null) LinkLoad(build, i, instruction, relocation, Where(function, sectionIndex));
                 i++;
             }
         }
@@ -144,7 +143,7 @@ internal sealed class ProgramLinker(ElfFile elf, CodeLayout code, MapTable maps,
         public List<(ObjectFunction Function, int SectionIndex)> Origins { get; } = [];
         public List<(ObjectFunction Function, int Base)> Placed { get; } = [];
         public List<ProgramRelocation> Relocations { get; } = [];
-        private readonly Dictionary<ObjectFunction, int> _bases = [];
+        private readonly Dictionary<ObjectFunction, int> _bases = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>Appends a function (once) and returns its first slot in the linked program.</summary>
         public int Place(ObjectFunction function)
