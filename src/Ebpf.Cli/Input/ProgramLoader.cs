@@ -3,14 +3,18 @@ using Ebpf.Isa;
 
 namespace Ebpf.Cli.Input;
 
-/// <summary>Reads the program a command runs: raw bytecode, or one function of an ELF object.</summary>
+/// <summary>Reads the program a command runs: raw bytecode, or one program or function of an ELF object.</summary>
 internal static class ProgramLoader
 {
-    /// <summary>Reads a program file. An ELF object gives the function <paramref name="function"/>, or its only function.</summary>
+    /// <summary>
+    /// Reads a program file. For an ELF object: the linked program named <paramref name="function"/> (or the only
+    /// program) as the object loader builds it; otherwise the plain function, as <see cref="FromElf"/> finds it.
+    /// </summary>
     public static Bytecode Load(string path, string? function = null)
     {
         byte[] bytes = ReadFile(path);
-        return ElfFile.HasElfMagic(bytes) ? FromElf(bytes, function, path) : Bytecode.FromBytes(bytes);
+        if (!ElfFile.HasElfMagic(bytes)) return Bytecode.FromBytes(bytes);
+        return LinkedProgram(bytes, function) ?? FromElf(bytes, function, path);
     }
 
     /// <summary>Reads a whole file, turning a missing or unreadable file into a usage error.</summary>
@@ -24,6 +28,25 @@ internal static class ProgramLoader
         {
             throw new UsageException($"cannot read '{path}': {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The loader's linked program: the one named <paramref name="function"/>, or the only one when no name is given;
+    /// null when there is none, or when the object is one the loader cannot read but a plain function may still run.
+    /// </summary>
+    private static Bytecode? LinkedProgram(byte[] bytes, string? function)
+    {
+        CollectionSpec spec;
+        try
+        {
+            spec = ObjectFile.Load(bytes);
+        }
+        catch (EbpfException)
+        {
+            return null;
+        }
+        if (function is not null) return spec.FindProgram(function)?.Instructions;
+        return spec.Programs.Count == 1 ? spec.Programs[0].Instructions : null;
     }
 
     /// <summary>The code of one function of an ELF object (the named one, else 'main', else the only one) and what follows it in its section.</summary>
@@ -53,7 +76,7 @@ internal static class ProgramLoader
         if (symbol.Value > (ulong)section.Data.Length || symbol.Size > (ulong)section.Data.Length - symbol.Value)
             throw new ElfFormatException($"function '{symbol.Name}' (offset {symbol.Value}, size {symbol.Size}) lies outside its section '{section.Name}'");
         // From the function to the end of its section: clang places static callees after their callers and resolves
-        // those bpf-to-bpf calls itself. Full relocation of calls and maps is the object loader's job.
+        // those bpf-to-bpf calls itself. Objects the loader reads are linked by it instead (see LinkedProgram).
         return Bytecode.FromBytes(section.Data.Span[(int)symbol.Value..]);
     }
 }

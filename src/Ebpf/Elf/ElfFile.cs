@@ -5,7 +5,7 @@ namespace Ebpf.Elf;
 
 /// <summary>
 /// A bounds-checked reader of little-endian ELF64 relocatable objects, as <c>clang -target bpf</c> emits them:
-/// section headers, their bytes, and the symbol table. Every offset is checked before it is read, so a truncated
+/// section headers, their bytes, the symbol table and REL/RELA relocations. Every offset is checked before it is read, so a truncated
 /// or hostile file gives an <see cref="ElfFormatException"/>, never a crash.
 /// </summary>
 public sealed class ElfFile
@@ -17,10 +17,17 @@ public sealed class ElfFile
     private const int SectionHeaderSize = 64;
     private const int SymbolSize = 24;
 
+    private const int RelSize = 16;
+    private const int RelaSize = 24;
+
+    // Read on first use, so that callers who never look at relocations never fail on them.
+    private readonly Lazy<Dictionary<int, IReadOnlyList<ElfRelocation>>> _relocations;
+
     private ElfFile(IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
     {
         Sections = sections;
         Symbols = symbols;
+        _relocations = new(() => ReadRelocations(sections, symbols));
     }
 
     /// <summary>Every section, by index (index 0 is the null section).</summary>
@@ -52,6 +59,7 @@ public sealed class ElfFile
         if (count == 0) throw new ElfFormatException("the file has no section headers");
         if (entrySize != SectionHeaderSize) throw new ElfFormatException($"section header size is {entrySize}, not {SectionHeaderSize}");
         CheckRange(bytes.Length, sectionTable, (ulong)count * SectionHeaderSize, "the section header table");
+        if (namesIndex == 0) throw new ElfFormatException("the file has no section-name table (e_shstrndx is 0)");
         if (namesIndex >= count) throw new ElfFormatException($"section-name table index {namesIndex} is not below the section count {count}");
 
         var raw = new RawSection[count];
@@ -76,7 +84,7 @@ public sealed class ElfFile
         {
             string name = i == 0 ? "" : ReadString(nameTable.Span, raw[i].NameOffset, $"the name of section {i}");
             sections[i] = new ElfSection(i, name, raw[i].Type, raw[i].Flags, raw[i].Link, raw[i].Info, raw[i].EntrySize,
-                i == 0 ? ReadOnlyMemory<byte>.Empty : SectionBytes(file, raw[i]));
+                i == 0 ? ReadOnlyMemory<byte>.Empty : SectionBytes(file, raw[i]), i == 0 ? 0 : raw[i].Size);
         }
         return new ElfFile(sections, ReadSymbols(sections));
     }
@@ -87,6 +95,41 @@ public sealed class ElfFile
     /// <summary>The function symbols defined in a section, ordered by offset.</summary>
     public IReadOnlyList<ElfSymbol> FunctionsIn(ElfSection section) =>
         Symbols.Where(s => s.IsFunction && s.SectionIndex == section.Index).OrderBy(s => s.Value).ToList();
+
+    /// <summary>The relocations that apply to <paramref name="section"/> (from every REL or RELA section whose sh_info names it), in file order.</summary>
+    /// <exception cref="ElfFormatException">A relocation section of the file is malformed.</exception>
+    public IReadOnlyList<ElfRelocation> RelocationsFor(ElfSection section) =>
+        _relocations.Value.TryGetValue(section.Index, out var found) ? found : [];
+
+    private static Dictionary<int, IReadOnlyList<ElfRelocation>> ReadRelocations(IReadOnlyList<ElfSection> sections, IReadOnlyList<ElfSymbol> symbols)
+    {
+        var result = new Dictionary<int, IReadOnlyList<ElfRelocation>>();
+        foreach (var section in sections)
+        {
+            if (section.Type is not (ElfSection.Rel or ElfSection.Rela)) continue;
+            bool withAddend = section.Type == ElfSection.Rela;
+            int entrySize = withAddend ? RelaSize : RelSize;
+            if (section.Info == 0 || section.Info >= sections.Count)
+                throw new ElfFormatException($"relocation section '{section.Name}' applies to section {section.Info}, which does not exist");
+            var data = section.Data.Span;
+            if (data.Length % entrySize != 0)
+                throw new ElfFormatException($"relocation section '{section.Name}' is {data.Length} bytes, not a multiple of {entrySize}");
+            var list = new List<ElfRelocation>(data.Length / entrySize);
+            for (int offset = 0; offset < data.Length; offset += entrySize)
+            {
+                var entry = data.Slice(offset, entrySize);
+                ulong info = BinaryPrimitives.ReadUInt64LittleEndian(entry[8..]);
+                ulong symbolIndex = info >> 32;
+                if (symbolIndex >= (ulong)symbols.Count)
+                    throw new ElfFormatException($"relocation section '{section.Name}' entry {offset / entrySize} refers to symbol {symbolIndex}, but the symbol table has {symbols.Count}");
+                list.Add(new ElfRelocation(BinaryPrimitives.ReadUInt64LittleEndian(entry), (uint)info, symbols[(int)symbolIndex], (int)symbolIndex,
+                    withAddend ? BinaryPrimitives.ReadInt64LittleEndian(entry[16..]) : 0));
+            }
+            int target = (int)section.Info;
+            result[target] = result.TryGetValue(target, out var existing) ? [.. existing, .. list] : list;
+        }
+        return result;
+    }
 
     private static IReadOnlyList<ElfSymbol> ReadSymbols(ElfSection[] sections)
     {
