@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ebpf.Cli.Input;
+using Ebpf.Elf;
+using Ebpf.Maps;
+using Ebpf.Runtime;
+using Ebpf.TestRuns;
+using Spectre.Console;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf run OBJ [--program NAME] [--engine E] (--data-hex HEX[,HEX...] | --data FILE) [--runs N] [--repeat N]
+/// [--json] [--dump-maps]</c>: the user-space BPF_PROG_TEST_RUN of a program from an ELF object, with its maps.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("object") { Description = "An ELF object built with clang -target bpf" };
+        var program = new Option<string?>("--program") { Description = "The program to run (default: the only one)" };
+        var engine = new Option<string>("--engine") { Description = "The engine: " + string.Join(", ", ExecutionEngines.Names), DefaultValueFactory = _ => "jit" };
+        engine.AcceptOnlyFromAmong([.. ExecutionEngines.Names]);
+        var dataHex = new Option<string?>("--data-hex") { Description = "Packets as hex, separated by commas: each is one test run, in order" };
+        var data = new Option<string?>("--data") { Description = "One packet read from a file" };
+        var runs = new Option<int>("--runs") { Description = "Run the whole list of packets N times (state carries over in maps)", DefaultValueFactory = _ => 1 };
+        var repeat = new Option<int>("--repeat") { Description = "Run each packet N times, as the kernel's repeat (duration is the mean)", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var dumpMaps = new Option<bool>("--dump-maps") { Description = "Show every map's contents after the runs" };
+        foreach (var count in new[] { runs, repeat })
+            count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
+
+        var command = new Command("run", "Test-run a program of an ELF object on packets, as BPF_PROG_TEST_RUN does, and show results and maps")
+        {
+            file, program, engine, dataHex, data, runs, repeat, json, dumpMaps,
+        };
+        command.Validators.Add(r =>
+        {
+            if ((r.GetResult(dataHex) is null) == (r.GetResult(data) is null))
+                r.AddError("give the packets either as --data-hex or as --data");
+        });
+        command.SetAction(parse => CommandAction.Run(() =>
+        {
+            string path = parse.GetValue(file)!;
+            var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
+            var programSpec = ChooseProgram(spec, parse.GetValue(program), path);
+            var type = LoadedCollection.TypeOf(programSpec)
+                ?? throw new UsageException($"program '{programSpec.Name}' is of type {programSpec.ProgramType} (section '{programSpec.SectionName}'); test runs support: {string.Join(", ", Ebpf.ProgramTypes.KnownProgramTypes.All.Select(t => t.Name))}");
+            List<byte[]> packets = parse.GetValue(dataHex) is { } hex
+                ? hex.Split(',').Select((h, i) => HexText.Parse(h, $"--data-hex packet {i + 1}")).ToList()
+                : [ProgramLoader.ReadFile(parse.GetValue(data)!)];
+
+            using var collection = LoadedCollection.Create(spec);
+            var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(parse.GetValue(engine)));
+            if (collection.FallbackReasons[programSpec.Name] is { } fallback) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
+
+            var results = new List<JsonObject>();
+            TestRunResult? last = null;
+            for (int round = 0; round < parse.GetValue(runs); round++)
+            {
+                foreach (var packet in packets)
+                {
+                    try
+                    {
+                        last = TestRunner.Run(executable, type, packet, parse.GetValue(repeat));
+                        results.Add(new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds });
+                    }
+                    catch (TestRunException e)
+                    {
+                        results.Add(new JsonObject { ["error"] = e.Message, ["errno"] = e.Errno });
+                    }
+                    catch (ProgramFaultException e)
+                    {
+                        results.Add(new JsonObject { ["error"] = e.Message, ["errno"] = Errno.EFAULT });
+                    }
+                }
+            }
+
+            var report = new JsonObject
+            {
+                ["program"] = programSpec.Name,
+                ["retval"] = last?.ReturnValue,
+                ["data_out"] = last is null ? null : Hex(last.DataOut),
+                ["duration_ns"] = last?.DurationNanoseconds,
+                ["runs"] = new JsonArray([.. results]),
+            };
+            if (parse.GetValue(dumpMaps) || parse.GetValue(json))
+            {
+                var (maps, rings) = MapDump.Describe(collection.Maps);
+                report["maps"] = maps;
+                report["ringbuf"] = rings;
+            }
+            report["trace"] = new JsonArray();
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json)) output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            else WriteTable(output, programSpec.Name, type, results, parse.GetValue(dumpMaps) ? report : null);
+            return results.Any(r => r.ContainsKey("error")) ? CommandAction.Failure : 0;
+        }, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
+    {
+        if (name is not null)
+            return spec.FindProgram(name) ?? throw new UsageException($"{path} has no program '{name}'; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");
+        return spec.Programs.Count switch
+        {
+            1 => spec.Programs[0],
+            0 => throw new UsageException($"{path} holds no programs"),
+            _ => throw new UsageException($"{path} holds several programs ({string.Join(", ", spec.Programs.Select(p => p.Name))}); choose one with --program"),
+        };
+    }
+
+    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+
+    private static void WriteTable(TextWriter output, string name, Ebpf.ProgramTypes.ProgramType type, List<JsonObject> results, JsonObject? maps)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        var table = new Table().Title($"{name} ({type.Name})").AddColumns("run", "result", "data out", "ns");
+        for (int i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            if (r.ContainsKey("error"))
+            {
+                table.AddRow($"{i + 1}", Markup.Escape($"error: {r["error"]}"), "", "");
+                continue;
+            }
+            uint retval = r["retval"]!.GetValue<uint>();
+            string verdict = type.ReturnName(retval) is { } named ? $"{retval} ({named})" : $"{retval}";
+            string dataOut = r["data_out"]!.GetValue<string>();
+            table.AddRow($"{i + 1}", verdict, $"{dataOut.Length / 2} bytes", $"{r["duration_ns"]}");
+        }
+        console.Write(table);
+        if (maps?["maps"] is JsonObject dumped)
+            foreach (var (mapName, entries) in dumped)
+                output.WriteLine($"map {mapName}: {entries?.ToJsonString()}");
+    }
+}
