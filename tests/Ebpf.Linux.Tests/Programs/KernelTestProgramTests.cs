@@ -75,7 +75,7 @@ public class KernelTestProgramTests(ITestOutputHelper output)
         if (KernelRequirement.Missing(output)) return;
         using var filter = KernelTestProgram.Load(new Bytecode([Emit.Mov64(0, 0), Emit.Exit()]));
         var error = Assert.Throws<ArgumentException>(() => filter.TestRun(new byte[13]));
-        Assert.StartsWith("a socket filter test run needs at least 14 bytes of data (an Ethernet header), got 13", error.Message);
+        Assert.StartsWith("a packet test run needs at least 14 bytes of data (an Ethernet header), got 13", error.Message);
     }
 
     [Fact]
