@@ -1,3 +1,4 @@
+using Ebpf.ProgramTypes;
 using Ebpf.Isa;
 using Ebpf.Linux.Syscalls;
 
@@ -30,7 +31,7 @@ public sealed class KernelTestProgram : IDisposable
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(type);
-        return new KernelTestProgram(ProgramLoader.Load((BpfProgramType)type.KernelId, program, "GPL", name));
+        return new KernelTestProgram(ProgramLoader.Load((ProgramTypeId)type.KernelId, program, "GPL", name));
     }
 
     /// <summary>Runs the program <paramref name="repeat"/> times on a packet holding <paramref name="data"/>.</summary>

@@ -1,3 +1,4 @@
+using Ebpf.ProgramTypes;
 using Ebpf.Isa;
 using Ebpf.Linux.Syscalls;
 
@@ -18,7 +19,7 @@ internal static unsafe class ProgramLoader
 
     /// <summary>Verifies and loads <paramref name="program"/>; returns the program's fd.</summary>
     /// <exception cref="KernelErrorException">The kernel refused; for a verifier rejection the log is attached.</exception>
-    public static BpfFileDescriptor Load(BpfProgramType type, Bytecode program, string license, string name)
+    public static BpfFileDescriptor Load(ProgramTypeId type, Bytecode program, string license, string name)
     {
         byte[] instructions = program.ToBytes();
         byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(license) + 1];
@@ -41,7 +42,7 @@ internal static unsafe class ProgramLoader
         throw new KernelErrorException(BpfCommand.ProgramLoad, errno, LogText(log));
     }
 
-    private static int TryLoad(BpfProgramType type, byte[] instructions, byte[] license, string name, byte[]? log,
+    private static int TryLoad(ProgramTypeId type, byte[] instructions, byte[] license, string name, byte[]? log,
         out int fd, out uint logTrueSize)
     {
         fixed (byte* insns = instructions)

@@ -1,3 +1,4 @@
+using Ebpf.ProgramTypes;
 using System.Runtime.InteropServices;
 
 namespace Ebpf.Linux.Syscalls;
@@ -14,7 +15,7 @@ internal unsafe struct BpfAttrProgramLoad
     /// <summary>The length of <c>prog_name</c> including its terminating zero (BPF_OBJ_NAME_LEN).</summary>
     public const int NameLength = 16;
 
-    [FieldOffset(0)] public BpfProgramType ProgramType;
+    [FieldOffset(0)] public ProgramTypeId ProgramType;
     [FieldOffset(4)] public uint InstructionCount;
     [FieldOffset(8)] public ulong Instructions;
     [FieldOffset(16)] public ulong License;
