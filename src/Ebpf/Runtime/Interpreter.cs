@@ -89,9 +89,17 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!ReferenceEquals(context.ProgramMaps, _maps)) context.ProgramMaps = _maps;
-        if (!_maps.NeedsReclamation) return Execute(context);
-        using var scope = Ebpf.Maps.MapReclamation.EnterRun();
-        return Execute(context);
+        ulong r0;
+        if (!_maps.NeedsReclamation)
+        {
+            r0 = Execute(context);
+        }
+        else
+        {
+            using var scope = Ebpf.Maps.MapReclamation.EnterRun();
+            r0 = Execute(context);
+        }
+        return context.PendingTailCall is null ? r0 : context.FinishTailCalls(r0);
     }
 
     private ulong Execute(RunContext context)
@@ -256,6 +264,12 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
                             else
                             {
                                 r[0] = CallHelper(_helperBySlot[current]!, r, context, current);
+                                if (context.PendingTailCall is not null)
+                                {
+                                    // bpf_tail_call succeeded: this program ends here, the next one runs in its place.
+                                    context.InstructionsExecuted = executed;
+                                    return 0;
+                                }
                             }
                             break;
                         case Opcodes.CallRegister:

@@ -65,19 +65,41 @@ public sealed class LoadedCollection : IDisposable
     public static ProgramType? TypeOf(ProgramSpec program) =>
         KnownProgramTypes.All.FirstOrDefault(t => t.KernelId == (int)program.ProgramType);
 
-    /// <summary>Prepares the program named <paramref name="name"/> on <paramref name="engine"/> (once; later calls return it).</summary>
+    /// <summary>
+    /// The program named <paramref name="name"/>, prepared on <paramref name="engine"/>. The first call prepares every
+    /// program of the collection (so program arrays can be filled for tail calls); later calls return them.
+    /// </summary>
     /// <exception cref="KeyNotFoundException">There is no such program.</exception>
     public IExecutableProgram Program(string name, ExecutionEngine engine = ExecutionEngine.Jit, ExecutionOptions? options = null)
     {
-        if (_programs.TryGetValue(name, out var prepared)) return prepared;
         var spec = Spec.Program(name);
+        if (_programs.Count == 0)
+        {
+            foreach (var program in Spec.Programs) Prepare(program, engine, options);
+            FillProgramArrays();
+        }
+        return _programs[spec.Name];
+    }
+
+    private void FillProgramArrays()
+    {
+        foreach (var initial in Spec.MapInitialValues.OfType<MapInitialProgram>())
+        {
+            if (Maps[initial.MapIndex] is ProgramArrayMap array && _programs.TryGetValue(initial.ProgramName, out var program))
+                array.SetProgram(initial.Key, ProgramRegistry.IdOf(program));
+        }
+    }
+
+    private void Prepare(ProgramSpec spec, ExecutionEngine engine, ExecutionOptions? options)
+    {
+        string name = spec.Name;
+        IExecutableProgram prepared;
         options = (options ?? new ExecutionOptions()) with { Maps = Maps };
         if (TypeOf(spec) is { } type) options = options with { ContextPointerFields = type.PointerFieldOffsets };
         prepared = ExecutionEngines.Prepare(engine, spec.Instructions, options, out string? fallback);
         if (prepared is Jit.JitProgram compiled) compiled.Prepare(); // compile now, not in the first run
         FallbackReasons[name] = fallback;
         _programs[name] = prepared;
-        return prepared;
     }
 
     /// <summary>Why a program runs interpreted although the JIT was asked for (null when it does not).</summary>

@@ -93,6 +93,8 @@ public sealed class RunContext
         _r1 = _r2 = _r3 = _r4 = _r5 = 0;
         _packet = default;
         _contextAddress = 0;
+        TailCallCount = 0;
+        PendingTailCall = null;
         if (HostState is not null) HostState = null;
         InstructionsExecuted = 0;
     }
@@ -154,6 +156,44 @@ public sealed class RunContext
     {
         value = _contextPointers[fieldIndex];
         return _contextAddress != 0 && address == _contextAddress + (ulong)fieldOffset;
+    }
+
+    /// <summary>MAX_TAIL_CALL_CNT: the most tail calls one run may make.</summary>
+    public const int MaxTailCalls = 33;
+
+    /// <summary>The program a <c>bpf_tail_call</c> asked to continue with; the engine ends the current program and runs it.</summary>
+    internal IExecutableProgram? PendingTailCall { get; set; }
+
+    /// <summary>How many tail calls this run has made.</summary>
+    public int TailCallCount { get; internal set; }
+
+    /// <summary>
+    /// Asks the engine to end the running program and continue with <paramref name="target"/>, with r1 =
+    /// <paramref name="context"/> (what <c>bpf_tail_call</c> does). Returns false, changing nothing, when the run
+    /// has made <see cref="MaxTailCalls"/> tail calls already.
+    /// </summary>
+    public bool RequestTailCall(IExecutableProgram target, ulong context)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        if (TailCallCount >= MaxTailCalls) return false;
+        TailCallCount++;
+        PendingTailCall = target;
+        _r1 = context;
+        return true;
+    }
+
+    /// <summary>
+    /// Runs the tail calls a program requested until one ends without requesting another (each engine's
+    /// <see cref="IExecutableProgram.Run"/> ends by calling this).
+    /// </summary>
+    internal ulong FinishTailCalls(ulong r0)
+    {
+        while (PendingTailCall is { } next)
+        {
+            PendingTailCall = null;
+            r0 = next.Run(this);
+        }
+        return r0;
     }
 
     /// <summary>The maps of the running program (set by the engine for each run).</summary>

@@ -37,6 +37,7 @@ internal sealed class JitCompilation
                 _lddwValues[pc] = maps.ResolveLddw(insn, code[pc + 1], pc);
             }
             HasPacketLoads |= Opcodes.IsPacketLoad(insn.Opcode);
+            HasTailCalls |= insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper && insn.Immediate == TailCallHelperId;
             if (insn.IsLddw) pc++;
         }
         SiteHelpers = [.. siteHelpers];
@@ -54,8 +55,14 @@ internal sealed class JitCompilation
     /// <summary>Whether loads and stores are checked and the budget counted.</summary>
     public bool Checked { get; }
 
+    /// <summary>The Linux id of <c>bpf_tail_call</c>.</summary>
+    public const int TailCallHelperId = 12;
+
     /// <summary>Whether the program uses legacy packet loads (which can end it from any frame).</summary>
     public bool HasPacketLoads { get; }
+
+    /// <summary>Whether the program calls <c>bpf_tail_call</c> (which ends it from any frame when it succeeds).</summary>
+    public bool HasTailCalls { get; }
 
     /// <summary>The helper of each call site, in site order.</summary>
     public HelperFunction[] SiteHelpers { get; }

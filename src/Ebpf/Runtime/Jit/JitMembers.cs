@@ -19,6 +19,7 @@ internal static class JitMembers
     public static readonly FieldInfo[] ReturnedArguments =
         [Field(nameof(JitContext.R1)), Field(nameof(JitContext.R2)), Field(nameof(JitContext.R3)), Field(nameof(JitContext.R4)), Field(nameof(JitContext.R5))];
 
+    public static readonly MethodInfo IsEnding = Runtime(nameof(JitRuntime.IsEnding));
     public static readonly MethodInfo Bound = Runtime(nameof(JitRuntime.Bound));
     public static readonly MethodInfo CheckRegion = Runtime(nameof(JitRuntime.CheckRegion));
     public static readonly MethodInfo CheckAtomic = Runtime(nameof(JitRuntime.CheckAtomic));

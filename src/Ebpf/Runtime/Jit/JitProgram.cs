@@ -49,9 +49,17 @@ public sealed unsafe class JitProgram : IExecutableProgram
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!ReferenceEquals(context.ProgramMaps, _maps)) context.ProgramMaps = _maps;
-        if (!_maps.NeedsReclamation) return Execute(context);
-        using var scope = Ebpf.Maps.MapReclamation.EnterRun();
-        return Execute(context);
+        ulong r0;
+        if (!_maps.NeedsReclamation)
+        {
+            r0 = Execute(context);
+        }
+        else
+        {
+            using var scope = Ebpf.Maps.MapReclamation.EnterRun();
+            r0 = Execute(context);
+        }
+        return context.PendingTailCall is null ? r0 : context.FinishTailCalls(r0);
     }
 
     private ulong Execute(RunContext context)

@@ -9,6 +9,9 @@ namespace Ebpf.Runtime.Jit;
 /// </summary>
 public static unsafe class JitRuntime
 {
+    /// <summary>Whether the program must end now: a legacy packet load went out of bounds, or a tail call succeeded.</summary>
+    public static bool IsEnding(JitContext jit) => jit.Aborted || jit.Run.PendingTailCall is not null;
+
     /// <summary>The exclusive bound of <c>address - start</c> for an access of <paramref name="size"/> bytes into a region of <paramref name="length"/> bytes.</summary>
     public static ulong Bound(ulong length, int size) => length >= (ulong)size ? length - (ulong)size + 1 : 0;
 

@@ -29,6 +29,7 @@ internal sealed partial class MethodEmitter
         _il.Emit(OpCodes.Ldc_I4, pc);
         Call(JitMembers.CallHelper);
         StoreRegister(0);
+        if (insn.Immediate == JitCompilation.TailCallHelperId) EmitReturnIfAborted();
     }
 
     private void EmitLocalCall(int target, int pc)
@@ -59,7 +60,7 @@ internal sealed partial class MethodEmitter
             _il.Emit(OpCodes.Ldfld, JitMembers.ReturnedArguments[register - 1]);
             StoreRegister(register);
         }
-        if (_compilation.HasPacketLoads) EmitReturnIfAborted();
+        if (_compilation.HasPacketLoads || _compilation.HasTailCalls) EmitReturnIfAborted();
     }
 
     private void EmitPacketLoad(Instruction insn)
@@ -74,13 +75,17 @@ internal sealed partial class MethodEmitter
         EmitReturnIfAborted();
     }
 
-    /// <summary>A legacy packet load out of bounds ends the whole program with r0 = 0, through every frame.</summary>
+    /// <summary>
+    /// A legacy packet load out of bounds, or a successful tail call, ends the whole program (r0 = 0), through every
+    /// frame.
+    /// </summary>
     private void EmitReturnIfAborted()
     {
         var goOn = _il.DefineLabel();
         LoadContext();
-        _il.Emit(OpCodes.Ldfld, JitMembers.Aborted);
+        Call(JitMembers.IsEnding);
         _il.Emit(OpCodes.Brfalse, goOn);
+        SaveExecuted();
         _il.Emit(OpCodes.Ldc_I8, 0L);
         _il.Emit(OpCodes.Ret);
         _il.MarkLabel(goOn);
