@@ -23,7 +23,7 @@ int dns_only(struct __sk_buff *skb)
 		struct iphdr ip;
 		if (bpf_skb_load_bytes(skb, 0, &ip, sizeof(ip)) < 0)
 			return 0;
-		/* Only first fragments carry the UDP header; a later fragment's payload would be misread as one. */
+		/* Fragments are refused: a later one's payload would be misread as a UDP header, a first one is incomplete. */
 		if (ip.version != 4 || ip.ihl < 5 || ip.protocol != IPPROTO_UDP || (ip.frag_off & bpf_htons(IP_FRAGMENT_MASK)))
 			return 0;
 		return udp_to_dns(skb, ip.ihl * 4) ? skb->len : 0;
