@@ -26,7 +26,7 @@ public class TcMarkerExampleTests
             (Packets.Ipv4Udp("10.0.0.99", "10.0.0.2", 123), Shot),
             (Packets.Ipv6Udp(53), Ok),
             (Packets.Arp(), Ok),
-            (Packets.TooShortForIp(), Ok),
+            (Packets.ShortArp(), Ok),  // fails the IPv4 bounds check before the EtherType is looked at
         ];
         foreach (var (packet, verdict) in cases)
         {
