@@ -61,7 +61,7 @@ public class ExampleKernelComparisonTests(ITestOutputHelper output)
         output.WriteLine($"retval {expected.ReturnValue}, data_out {Convert.ToHexString(expected.DataOut)}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Ebpf.slnx"))) return dir.FullName;
