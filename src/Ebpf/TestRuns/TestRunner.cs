@@ -37,6 +37,7 @@ public static unsafe class TestRunner
         if (data.Length < EthernetHeaderLength || data.Length > maxSize)
             throw new TestRunException(Errno.EINVAL,
                 $"a {type.Name} test run takes {EthernetHeaderLength} to {maxSize} bytes of packet (an Ethernet frame), not {data.Length}");
+        if (type.Packet is PacketLayout.SkbFromLinkLayer or PacketLayout.SkbFromNetworkLayer) CheckNetworkHeader(type, data);
         if (repeat < 1) repeat = 1;
 
         using var frame = new PacketFrame(type.ContextSize);
@@ -68,6 +69,19 @@ public static unsafe class TestRunner
             ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
             : frame.Packet.ToArray();
         return new TestRunResult((uint)r0, dataOut, duration);
+    }
+
+    /// <summary>
+    /// The kernel's skb test run refuses a frame whose EtherType announces IPv4 or IPv6 without room for that header
+    /// (EINVAL); XDP runs take any frame.
+    /// </summary>
+    private static void CheckNetworkHeader(ProgramType type, ReadOnlySpan<byte> data)
+    {
+        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(data[12..]);
+        int needed = etherType switch { 0x0800 => 20, 0x86dd => 40, _ => 0 };
+        if (data.Length - EthernetHeaderLength < needed)
+            throw new TestRunException(Errno.EINVAL,
+                $"a {type.Name} test run refuses this frame: its EtherType 0x{etherType:x4} announces a {needed}-byte header, but only {data.Length - EthernetHeaderLength} bytes follow the Ethernet header");
     }
 
     /// <summary>Writes the packet pointers into the context (their low 32 bits) and into the run's pointer table.</summary>
