@@ -3,7 +3,7 @@ using System.Diagnostics;
 using Ebpf.Maps;
 using Ebpf.ProgramTypes;
 using Ebpf.Runtime;
-using KnownSkBuff = Ebpf.ProgramTypes.KnownProgramTypes.SkBuff;
+using KnownSkBuff = Ebpf.ProgramTypes.SkBuffContext;
 
 namespace Ebpf.TestRuns;
 
