@@ -24,6 +24,8 @@ public static class Errno
     public const int EBUSY = 16;
     /// <summary>The element exists.</summary>
     public const int EEXIST = 17;
+    /// <summary>No such device (a test run naming an interface that does not exist).</summary>
+    public const int ENODEV = 19;
     /// <summary>Invalid argument.</summary>
     public const int EINVAL = 22;
     /// <summary>No space left (LPM trie full).</summary>
@@ -46,6 +48,7 @@ public static class Errno
         EFAULT => "EFAULT",
         EBUSY => "EBUSY",
         EEXIST => "EEXIST",
+        ENODEV => "ENODEV",
         EINVAL => "EINVAL",
         ENOSPC => "ENOSPC",
         EOPNOTSUPP => "EOPNOTSUPP",

@@ -17,6 +17,9 @@ public static unsafe class TestRunner
     /// <summary>ETH_HLEN: the kernel refuses packets shorter than an Ethernet header.</summary>
     public const int EthernetHeaderLength = 14;
 
+    /// <summary>The most fragment bytes an XDP test run takes: MAX_SKB_FRAGS (17) pages.</summary>
+    private const int MaxFragmentBytes = 17 * PacketFrame.FrameSize;
+
     /// <summary>NET_SKB_PAD: the headroom of a test-run skb.</summary>
     public const int SkbHeadroom = 64;
 
@@ -24,40 +27,80 @@ public static unsafe class TestRunner
     public static ExecutionOptions OptionsFor(ProgramType type, ExecutionOptions? options = null) =>
         (options ?? new ExecutionOptions()) with { ContextPointerFields = type.PointerFieldOffsets };
 
-    /// <summary>Runs <paramref name="program"/> on <paramref name="data"/> <paramref name="repeat"/> times, as the kernel's test run.</summary>
+    /// <summary>Runs <paramref name="program"/> on <paramref name="data"/> <paramref name="repeat"/> times, as the kernel's test run without a context.</summary>
     /// <exception cref="TestRunException">The kernel would refuse the input (EINVAL), e.g. a packet shorter than 14 bytes.</exception>
     /// <exception cref="ProgramFaultException">A run faulted.</exception>
     public static TestRunResult Run(IExecutableProgram program, ProgramType type, ReadOnlySpan<byte> data, int repeat = 1, int processorSlot = 0)
     {
-        ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(type);
         if (type.Packet == PacketLayout.None) throw new TestRunException(Errno.ENOTSUPP, $"test runs of {type.Name} programs take no packet");
-        int headroom = type.Packet == PacketLayout.Xdp ? PacketFrame.XdpHeadroom : SkbHeadroom;
+        return Run(program, type, new TestRunInput { Data = data.ToArray(), Repeat = repeat, ProcessorSlot = processorSlot });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="program"/> on <paramref name="input"/> as the kernel's BPF_PROG_TEST_RUN does for
+    /// <paramref name="type"/>: packet types take data and optionally a context in and out (<c>__sk_buff</c>,
+    /// <c>xdp_md</c>); raw tracepoints take their arguments only; host-supplied and raw contexts take the context bytes.
+    /// </summary>
+    /// <exception cref="TestRunException">The kernel would refuse the input (EINVAL, E2BIG, ENODEV).</exception>
+    /// <exception cref="ProgramFaultException">A run faulted.</exception>
+    public static TestRunResult Run(IExecutableProgram program, ProgramType type, TestRunInput input)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(input);
+        if (type.Packet == PacketLayout.None) return ContextOnlyRun.Run(program, type, input);
+        return RunPacket(program, type, input);
+    }
+
+    private static TestRunResult RunPacket(IExecutableProgram program, ProgramType type, TestRunInput input)
+    {
+        ReadOnlySpan<byte> data = input.Data;
+        bool xdp = type.Packet == PacketLayout.Xdp;
+        if (data.Length < EthernetHeaderLength)
+            throw new TestRunException(Errno.EINVAL,
+                $"a {type.Name} test run takes at least {EthernetHeaderLength} bytes of packet (an Ethernet frame), not {data.Length}");
+        byte[]? ctx = null;
+        int metadata = 0, linear = data.Length;
+        if (input.HasContext)
+        {
+            if (xdp) (ctx, metadata, linear) = XdpContextIn.Read(type, input.ContextIn, data.Length);
+            else ctx = SkBuffContextIn.Read(type, input.ContextIn);
+        }
+        // XDP: bytes past ctx->data_end are the kernel's fragments; the program sees only the linear part, and they come back unchanged.
+        ReadOnlySpan<byte> fragments = data[linear..];
+        data = data[..linear];
+        int headroom = xdp ? PacketFrame.XdpHeadroom - metadata : SkbHeadroom;
         int maxSize = PacketFrame.FrameSize - headroom - PacketFrame.Tailroom;
-        if (data.Length < EthernetHeaderLength || data.Length > maxSize)
+        if (data.Length > maxSize || fragments.Length > MaxFragmentBytes)
             throw new TestRunException(Errno.EINVAL,
                 $"a {type.Name} test run takes {EthernetHeaderLength} to {maxSize} bytes of packet (an Ethernet frame), not {data.Length}");
-        if (type.Packet is PacketLayout.SkbFromLinkLayer or PacketLayout.SkbFromNetworkLayer) CheckNetworkHeader(type, data);
-        if (repeat < 1) repeat = 1;
+        if (!xdp) CheckNetworkHeader(type, data);
+        int repeat = Math.Max(1, input.Repeat);
 
         using var frame = new PacketFrame(type.ContextSize);
         ulong frameData = (ulong)frame.Start + (ulong)headroom;
         data.CopyTo(new Span<byte>((void*)frameData, data.Length));
-        frame.Data = frameData;
+        frame.DataMeta = frameData;
+        frame.Data = frameData + (ulong)metadata;
         frame.DataEnd = frameData + (ulong)data.Length;
         bool networkLayer = type.Packet == PacketLayout.SkbFromNetworkLayer;
         if (networkLayer) frame.Data += EthernetHeaderLength;
-        frame.DataMeta = frame.Data;
+        if (!xdp) frame.DataMeta = frame.Data;
 
-        var context = new RunContext { ProcessorSlot = processorSlot };
+        var context = new RunContext { ProcessorSlot = input.ProcessorSlot };
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
         context.ContextAddress = (ulong)frame.Context;
         context.HostState = frame;
         frame.Moved = () => Publish(frame, type, context);
-        if (type.Packet == PacketLayout.Xdp) FillXdpContext(frame);
-        else FillSkbContext(frame, type, data);
+        if (xdp) FillXdpContext(frame, type, ctx);
+        else
+        {
+            FillSkbContext(frame, data);
+            if (ctx is not null) SkBuffContextIn.Apply(type, ctx, frame.Context, (uint)(frame.DataEnd - frame.Data));
+        }
         Publish(frame, type, context);
 
         ulong r0 = 0;
@@ -67,8 +110,11 @@ public static unsafe class TestRunner
 
         byte[] dataOut = networkLayer
             ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
+            : xdp ? [.. new ReadOnlySpan<byte>((void*)frame.DataMeta, (int)(frame.DataEnd - frame.DataMeta)), .. fragments] // from data_meta, as bpf_test_finish copies
             : frame.Packet.ToArray();
-        return new TestRunResult((uint)r0, dataOut, duration);
+        byte[]? contextOut = ctx is null || !input.ContextOut ? null
+            : xdp ? XdpContextIn.Write(ctx, frame) : SkBuffContextIn.Write(ctx, frame.Context);
+        return new TestRunResult((uint)r0, dataOut, duration) { ContextOut = contextOut };
     }
 
     /// <summary>
@@ -104,19 +150,25 @@ public static unsafe class TestRunner
             *(uint*)(frame.Context + KnownSkBuff.Len) = (uint)(frame.DataEnd - frame.Data);
     }
 
-    private static void FillXdpContext(PacketFrame frame)
+    /// <summary>
+    /// The receive side of <c>xdp_md</c>: the kernel's test run receives on queue 0 of the loopback device unless
+    /// ctx_in names a device and queue.
+    /// </summary>
+    private static void FillXdpContext(PacketFrame frame, ProgramType type, byte[]? ctx)
     {
-        // ingress_ifindex and rx_queue_index stay 0: the kernel's test run uses no device unless ctx_in names one.
+        var (ifindex, queue) = ctx is null ? ((uint)SkBuffContextIn.Loopback, 0u) : XdpContextIn.Device(type, ctx);
+        *(uint*)(frame.Context + XdpContextIn.IngressIfindex) = ifindex;
+        *(uint*)(frame.Context + XdpContextIn.RxQueueIndex) = queue;
     }
 
-    private static void FillSkbContext(PacketFrame frame, ProgramType type, ReadOnlySpan<byte> data)
+    private static void FillSkbContext(PacketFrame frame, ReadOnlySpan<byte> data)
     {
         byte* ctx = frame.Context;
         // skb->protocol is big-endian: the field holds the EtherType exactly as on the wire.
         *(uint*)(ctx + KnownSkBuff.Protocol) = BinaryPrimitives.ReadUInt16LittleEndian(data[12..]);
         *(uint*)(ctx + KnownSkBuff.PktType) = PacketType(data[..6]);
-        *(uint*)(ctx + KnownSkBuff.Ifindex) = 1;   // the loopback device, as the kernel's test run uses
-        *(uint*)(ctx + KnownSkBuff.WireLen) = (uint)(data.Length - EthernetHeaderLength); // skb->len after eth_type_trans pulled the header
+        *(uint*)(ctx + KnownSkBuff.Ifindex) = SkBuffContextIn.Loopback;   // the loopback device, as the kernel's test run uses
+        // wire_len reads qdisc_skb_cb->pkt_len, which only a context sets (SkBuffContextIn.Apply); without one it stays 0.
     }
 
     /// <summary>
