@@ -3,10 +3,13 @@ using Ebpf.Maps;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary>Map contents as the JSON of <c>ebpf run</c>: entries sorted by key bytes; queues and stacks in pop order.</summary>
+/// <summary>
+/// Map contents as the JSON of <c>ebpf run</c>: entries sorted by key bytes; queues and stacks in pop order; program
+/// arrays as the program name in each filled slot.
+/// </summary>
 internal static class MapDump
 {
-    public static (JsonObject Maps, JsonObject RingBuffers) Describe(IReadOnlyList<Map> maps)
+    public static (JsonObject Maps, JsonObject RingBuffers) Describe(IReadOnlyList<Map> maps, IReadOnlyDictionary<uint, string>? programNames = null)
     {
         var dumped = new JsonObject();
         var rings = new JsonObject();
@@ -25,7 +28,10 @@ internal static class MapDump
                     while (map.LookupAndDelete([], value)) values.Add(new JsonObject { ["value"] = Hex(value) });
                     dumped[map.Name] = values;
                     break;
-                case { Type: MapType.BloomFilter or MapType.ProgramArray }:
+                case ProgramArrayMap programs:
+                    dumped[map.Name] = ProgramSlots(programs, programNames);
+                    break;
+                case { Type: MapType.BloomFilter }:
                     break;
                 default:
                     dumped[map.Name] = Entries(map);
@@ -53,6 +59,21 @@ internal static class MapDump
             }
         }
         return entries;
+    }
+
+    /// <summary>Each filled slot as <c>{"key": HEX, "prog": NAME}</c>, in index order (the key's bytes are the little-endian index).</summary>
+    private static JsonArray ProgramSlots(ProgramArrayMap map, IReadOnlyDictionary<uint, string>? programNames)
+    {
+        var slots = new JsonArray();
+        var key = new byte[4];
+        for (uint index = 0; index < (uint)map.MaxEntries; index++)
+        {
+            if (!map.TryGetProgram(index, out uint id)) continue;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(key, index);
+            string name = programNames is not null && programNames.TryGetValue(id, out string? known) ? known : $"program id {id}";
+            slots.Add(new JsonObject { ["key"] = Hex(key), ["prog"] = name });
+        }
+        return slots;
     }
 
     private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();

@@ -11,8 +11,8 @@ using Spectre.Console;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf run OBJ [--program NAME] [--engine E] (--data-hex HEX[,HEX...] | --data FILE) [--runs N] [--repeat N]
-/// [--json] [--dump-maps]</c>: the user-space BPF_PROG_TEST_RUN of a program from an ELF object, with its maps.
+/// <c>ebpf run OBJ [--program NAME] [--type NAME] [--engine E] [--data-hex HEX[,HEX...] | --data FILE] [--ctx-hex HEX | --ctx FILE]
+/// [--runs N] [--repeat N] [--json] [--dump-maps]</c>: the user-space BPF_PROG_TEST_RUN of a program from an ELF object, with its maps.
 /// </summary>
 internal static class RunCommand
 {
@@ -31,40 +31,45 @@ internal static class RunCommand
         foreach (var count in new[] { runs, repeat })
             count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
 
-        var command = new Command("run", "Test-run a program of an ELF object on packets, as BPF_PROG_TEST_RUN does, and show results and maps")
+        var command = new Command("run", "Test-run a program of an ELF object on packets or a context, as BPF_PROG_TEST_RUN does, and show results and maps")
         {
             file, program, engine, dataHex, data, runs, repeat, json, dumpMaps,
         };
+        var contextOptions = new RunContextOptions();
+        contextOptions.AddTo(command);
         command.Validators.Add(r =>
         {
-            if ((r.GetResult(dataHex) is null) == (r.GetResult(data) is null))
-                r.AddError("give the packets either as --data-hex or as --data");
+            if (r.GetResult(dataHex) is not null && r.GetResult(data) is not null)
+                r.AddError("give the packets either as --data-hex or as --data, not both");
         });
         command.SetAction(parse => CommandAction.Run(() =>
         {
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
             var programSpec = ChooseProgram(spec, parse.GetValue(program), path);
-            var type = LoadedCollection.TypeOf(programSpec)
-                ?? throw new UsageException($"program '{programSpec.Name}' is of type {programSpec.ProgramType} (section '{programSpec.SectionName}'); test runs support: {string.Join(", ", Ebpf.ProgramTypes.KnownProgramTypes.All.Select(t => t.Name))}");
-            List<byte[]> packets = parse.GetValue(dataHex) is { } hex
+            var type = contextOptions.ResolveType(parse, LoadedCollection.TypeOf(programSpec), programSpec.Name, programSpec.SectionName);
+            List<byte[]>? packets = parse.GetValue(dataHex) is { } hex
                 ? hex.Split(',').Select((h, i) => HexText.Parse(h, $"--data-hex packet {i + 1}")).ToList()
-                : [ProgramLoader.ReadFile(parse.GetValue(data)!)];
+                : parse.GetValue(data) is { } dataPath ? [ProgramLoader.ReadFile(dataPath)] : null;
+            var inputs = contextOptions.Inputs(parse, type, packets, parse.GetValue(repeat));
 
             using var collection = LoadedCollection.Create(spec);
-            var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(parse.GetValue(engine)));
+            var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(parse.GetValue(engine)),
+                TestRunner.OptionsFor(type));
             if (collection.FallbackReasons[programSpec.Name] is { } fallback) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
 
             var results = new List<JsonObject>();
             TestRunResult? last = null;
             for (int round = 0; round < parse.GetValue(runs); round++)
             {
-                foreach (var packet in packets)
+                foreach (var input in inputs)
                 {
                     try
                     {
-                        last = TestRunner.Run(executable, type, packet, parse.GetValue(repeat));
-                        results.Add(new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds });
+                        last = TestRunner.Run(executable, type, input);
+                        var result = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
+                        if (last.ContextOut is { } contextOut) result["ctx_out"] = Hex(contextOut);
+                        results.Add(result);
                     }
                     catch (TestRunException e)
                     {
@@ -83,11 +88,12 @@ internal static class RunCommand
                 ["retval"] = last?.ReturnValue,
                 ["data_out"] = last is null ? null : Hex(last.DataOut),
                 ["duration_ns"] = last?.DurationNanoseconds,
-                ["runs"] = new JsonArray([.. results]),
             };
+            if (last?.ContextOut is { } lastContext) report["ctx_out"] = Hex(lastContext);
+            report["runs"] = new JsonArray([.. results]);
             if (parse.GetValue(dumpMaps) || parse.GetValue(json))
             {
-                var (maps, rings) = MapDump.Describe(collection.Maps);
+                var (maps, rings) = MapDump.Describe(collection.Maps, ProgramNames(collection, CommandAction.ParseEngine(parse.GetValue(engine))));
                 report["maps"] = maps;
                 report["ringbuf"] = rings;
             }
@@ -99,6 +105,10 @@ internal static class RunCommand
         }, parse.InvocationConfiguration.Error));
         return command;
     }
+
+    /// <summary>The names of the collection's programs by their runtime id, for program-array dumps.</summary>
+    private static Dictionary<uint, string> ProgramNames(LoadedCollection collection, ExecutionEngine engine) =>
+        collection.Spec.Programs.ToDictionary(p => ProgramRegistry.IdOf(collection.Program(p.Name, engine)), p => p.Name);
 
     private static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
     {

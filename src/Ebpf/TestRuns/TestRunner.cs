@@ -59,7 +59,7 @@ public static unsafe class TestRunner
         bool xdp = type.Packet == PacketLayout.Xdp;
         if (data.Length < EthernetHeaderLength)
             throw new TestRunException(Errno.EINVAL,
-                $"a {type.Name} test run takes at least {EthernetHeaderLength} bytes of packet (an Ethernet frame), not {data.Length}");
+                $"a {type.Name} test run takes {EthernetHeaderLength} to {PacketFrame.FrameSize - (xdp ? PacketFrame.XdpHeadroom : SkbHeadroom) - PacketFrame.Tailroom} bytes of packet (an Ethernet frame), not {data.Length}");
         byte[]? ctx = null;
         int metadata = 0, linear = data.Length;
         if (input.HasContext)

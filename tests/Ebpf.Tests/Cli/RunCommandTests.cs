@@ -22,7 +22,7 @@ public class RunCommandTests
         Assert.Equal(2u, report["retval"]!.GetValue<uint>());
         Assert.Equal(Ipv4, report["data_out"]!.GetValue<string>());
         Assert.Equal(4, report["runs"]!.AsArray().Count);
-        Assert.Equal("""[{"key":"00000000","value":"0400000000000000"}]""", report["maps"]!["packet_counts"]!.ToJsonString());
+        Assert.Equal("""[{"key":"01000000","value":"0400000000000000"}]""", report["maps"]!["packet_counts"]!.ToJsonString());
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class RunCommandTests
         var (exitCode, output, _) = CliRunner.Run("run", Object("xdp_counter.o"), "--data-hex", Ipv4, "--dump-maps");
         Assert.Equal(0, exitCode);
         Assert.Contains("2 (XDP_PASS)", output);
-        Assert.Contains("map packet_counts: [{\"key\":\"00000000\",\"value\":\"0100000000000000\"}]", output);
+        Assert.Contains("map packet_counts: [{\"key\":\"01000000\",\"value\":\"0100000000000000\"}]", output);
     }
 
     [Fact]
