@@ -47,7 +47,7 @@ int sum_args(struct bpf_raw_tracepoint_args *ctx)
 SEC("tracepoint/syscalls/sys_enter_write")
 int large_writes(struct sys_enter_write *ctx)
 {
-	return ctx->count > 100 ? ctx->common_pid : 0;
+	return ctx->count > 100 ? ctx->syscall_nr : 0; /* the kernel hides the common header from programs */
 }
 
 SEC("kprobe/do_sys_openat2")

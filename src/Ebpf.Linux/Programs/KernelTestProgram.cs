@@ -27,11 +27,20 @@ public sealed class KernelTestProgram : IDisposable
 
     /// <summary>Verifies and loads <paramref name="program"/> as a program of <paramref name="type"/> with the license "GPL".</summary>
     /// <exception cref="KernelErrorException">The kernel refused the program; a verifier rejection carries the log.</exception>
-    public static KernelTestProgram Load(Bytecode program, Ebpf.ProgramTypes.ProgramType type, string name = "ebpf_net")
+    public static KernelTestProgram Load(Bytecode program, Ebpf.ProgramTypes.ProgramType type, string name = "ebpf_net") =>
+        Load(program, type, null, name);
+
+    /// <summary>
+    /// Verifies and loads <paramref name="program"/> as a program of <paramref name="type"/> with the expected attach
+    /// type <paramref name="expectedAttachType"/> (which some types' context rules depend on) and the license "GPL".
+    /// </summary>
+    /// <exception cref="KernelErrorException">The kernel refused the program; a verifier rejection carries the log.</exception>
+    public static KernelTestProgram Load(Bytecode program, Ebpf.ProgramTypes.ProgramType type, AttachTypeId? expectedAttachType, string name = "ebpf_net")
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(type);
-        return new KernelTestProgram(ProgramLoader.Load((ProgramTypeId)type.KernelId, program, "GPL", name));
+        if (type.KernelId < 0) throw new ArgumentException($"{type.Name} programs exist only in user space; the kernel cannot load them", nameof(type));
+        return new KernelTestProgram(ProgramLoader.Load((ProgramTypeId)type.KernelId, program, "GPL", name, expectedAttachType));
     }
 
     /// <summary>Runs the program <paramref name="repeat"/> times on a packet holding <paramref name="data"/>.</summary>

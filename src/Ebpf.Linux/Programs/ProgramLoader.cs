@@ -19,30 +19,30 @@ internal static unsafe class ProgramLoader
 
     /// <summary>Verifies and loads <paramref name="program"/>; returns the program's fd.</summary>
     /// <exception cref="KernelErrorException">The kernel refused; for a verifier rejection the log is attached.</exception>
-    public static BpfFileDescriptor Load(ProgramTypeId type, Bytecode program, string license, string name)
+    public static BpfFileDescriptor Load(ProgramTypeId type, Bytecode program, string license, string name, AttachTypeId? expectedAttachType = null)
     {
         byte[] instructions = program.ToBytes();
         byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(license) + 1];
         System.Text.Encoding.ASCII.GetBytes(license, licenseBytes);
 
-        int errno = TryLoad(type, instructions, licenseBytes, name, log: null, out int fd, out _);
+        int errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, log: null, out int fd, out _);
         if (errno == 0) return new BpfFileDescriptor(fd);
         if (errno is not (Errno.EINVAL or Errno.EACCES or Errno.EPERM or Errno.E2BIG or Errno.ENOSPC))
             throw new KernelErrorException(BpfCommand.ProgramLoad, errno);
 
         byte[] log = new byte[LogBufferSize];
-        errno = TryLoad(type, instructions, licenseBytes, name, log, out fd, out uint trueSize);
+        errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, log, out fd, out uint trueSize);
         if (errno == Errno.ENOSPC && trueSize > log.Length && trueSize <= MaxLogBufferSize)
         {
             log = new byte[trueSize];
-            errno = TryLoad(type, instructions, licenseBytes, name, log, out fd, out _);
+            errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, log, out fd, out _);
         }
         // The first attempt failed, the logged one may still succeed (a transient ENOMEM-like failure): take it.
         if (errno == 0) return new BpfFileDescriptor(fd);
         throw new KernelErrorException(BpfCommand.ProgramLoad, errno, LogText(log));
     }
 
-    private static int TryLoad(ProgramTypeId type, byte[] instructions, byte[] license, string name, byte[]? log,
+    private static int TryLoad(ProgramTypeId type, AttachTypeId? expectedAttachType, byte[] instructions, byte[] license, string name, byte[]? log,
         out int fd, out uint logTrueSize)
     {
         fixed (byte* insns = instructions)
@@ -52,6 +52,7 @@ internal static unsafe class ProgramLoader
             var attr = new BpfAttrProgramLoad
             {
                 ProgramType = type,
+                ExpectedAttachType = expectedAttachType is { } attach ? (uint)attach : 0u,
                 InstructionCount = (uint)(instructions.Length / Instruction.Size),
                 Instructions = (ulong)insns,
                 License = (ulong)licensePointer,

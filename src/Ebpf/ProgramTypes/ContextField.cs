@@ -64,11 +64,21 @@ public sealed record ContextField(string Name, int Offset, int Size, ContextFiel
     /// <summary>The size of one element of an array field (<c>cb</c>, <c>args</c>, <c>remote_ip6</c>), or 0.</summary>
     public int ElementSize { get; init; }
 
+    /// <summary>
+    /// Whether narrow loads must start at the field's first byte: the kernel's rewrite of some fields (bpf_sock's
+    /// family, type, protocol, src_port, state; sock_ops' skb_tcp_flags) reads a smaller kernel field and refuses
+    /// narrow loads at other offsets.
+    /// </summary>
+    public bool NarrowLoadsAtStartOnly { get; init; }
+
     /// <summary>The byte offset one past the field.</summary>
     public int End => Offset + Size;
 
     /// <summary>A copy whose loads may be any naturally aligned part of the field (the kernel's narrow loads).</summary>
     public ContextField Narrow() => this with { ReadSizes = AccessSizesExtensions.UpTo(Size) };
+
+    /// <summary>A copy whose loads may be narrower than the field but must start at its first byte.</summary>
+    public ContextField NarrowAtStart() => Narrow() with { NarrowLoadsAtStartOnly = true };
 
     /// <summary>Whether an access of <paramref name="size"/> bytes at context offset <paramref name="offset"/> is allowed.</summary>
     /// <param name="offset">The context offset accessed.</param>
@@ -80,6 +90,7 @@ public sealed record ContextField(string Name, int Offset, int Size, ContextFiel
         if (size is not (1 or 2 or 4 or 8) || offset < Offset || offset + size > End || offset % size != 0) return false;
         if (AttachTypes is not null && (attachType is not { } attach || !AttachTypes.Contains(attach))) return false;
         if (IsPointer && offset != Offset) return false;
+        if (!write && NarrowLoadsAtStartOnly && offset != Offset) return false;
         return (write ? WriteSizes : ReadSizes).Allows(size);
     }
 }

@@ -5,7 +5,7 @@ public enum ContextLayout
 {
     /// <summary>A structure: only the listed fields, at the widths and directions each allows.</summary>
     Fields,
-    /// <summary>A record of host-given size (a tracepoint's): any naturally aligned load inside it; no stores.</summary>
+    /// <summary>A record of host-given size (a tracepoint's): any naturally aligned load of its readable part; no stores.</summary>
     Record,
     /// <summary>A plain memory region: r1 points at it and r2 holds its length (the "raw" type).</summary>
     Memory,

@@ -23,8 +23,11 @@ public static class KnownProgramTypes
     /// <summary>BPF_PROG_TYPE_SCHED_ACT (4): tc action, as <see cref="SchedCls"/>.</summary>
     public static ProgramType SchedAct { get; } = SchedCls with { Name = "sched_act", KernelId = 4 };
 
-    /// <summary>BPF_PROG_TYPE_TRACEPOINT (5): the tracepoint's record, whose size the host gives; any aligned load inside it.</summary>
-    public static ProgramType Tracepoint { get; } = new("tracepoint", 5, TracingContexts.MaxTracepointRecord, TracingContexts.TracepointCommon,
+    /// <summary>
+    /// BPF_PROG_TYPE_TRACEPOINT (5): the tracepoint's record, whose size the host gives; any aligned load after its
+    /// 8-byte common header, no stores.
+    /// </summary>
+    public static ProgramType Tracepoint { get; } = new("tracepoint", 5, TracingContexts.MaxTracepointRecord, TracingContexts.TracepointRecord,
         PacketLayout.None, NoCodes) { Layout = ContextLayout.Record };
 
     /// <summary>BPF_PROG_TYPE_XDP (6): <c>struct xdp_md</c>; egress_ifindex only for devmap programs; nothing writable.</summary>

@@ -73,15 +73,13 @@ public sealed record ProgramType(string Name, int KernelId, int ContextSize, IRe
 
     /// <summary>
     /// The field an access of <paramref name="size"/> bytes at context offset <paramref name="offset"/> touches, when
-    /// the kernel allows it for this type; null when it refuses it. For a <see cref="ContextLayout.Record"/> any
-    /// naturally aligned load inside the context is allowed (the named field or, outside them, a synthetic one).
+    /// the kernel allows it for this type; null when it refuses it. For a <see cref="ContextLayout.Record"/> the
+    /// fields cover the readable part of the largest record; the host's record may be shorter.
     /// </summary>
     public ContextField? FindAccess(int offset, int size, bool write, AttachTypeId? attachType = null)
     {
         foreach (var field in Fields)
             if (field.Allows(offset, size, write, attachType)) return field;
-        if (Layout == ContextLayout.Record && !write && size is 1 or 2 or 4 or 8 && offset >= 0 && offset % size == 0 && offset + size <= ContextSize)
-            return new ContextField($"record+{offset}", offset, size);
         return null;
     }
 

@@ -12,8 +12,11 @@ public static class SocketContexts
     /// <summary>sizeof(struct bpf_sock_addr).</summary>
     public const int SockAddrSize = 72;
 
-    /// <summary>sizeof(struct bpf_sock_ops) in linux/bpf.h.</summary>
-    public const int SockOpsSize = 216;
+    /// <summary>
+    /// sizeof(struct bpf_sock_ops) in the running kernel (6.18), which ends with skb_hwtstamp; the linux/bpf.h on
+    /// this machine predates that field and says 216.
+    /// </summary>
+    public const int SockOpsSize = 224;
 
     private static readonly AttachTypeId[] SockCreateOrRelease = [AttachTypeId.CgroupInetSockCreate, AttachTypeId.CgroupInetSockRelease];
 
@@ -24,18 +27,19 @@ public static class SocketContexts
     public static IReadOnlyList<ContextField> Sock { get; } =
     [
         new ContextField("bound_dev_if", 0, 4, Writable: true) { AttachTypes = SockCreateOrRelease },
-        NarrowWord("family", 4), NarrowWord("type", 8), NarrowWord("protocol", 12),
+        // These read smaller kernel fields (skc_family, sk_type, sk_protocol): narrow loads only at their first byte.
+        StartWord("family", 4), StartWord("type", 8), StartWord("protocol", 12),
         new ContextField("mark", 16, 4, Writable: true) { AttachTypes = SockCreateOrRelease },
         new ContextField("priority", 20, 4, Writable: true) { AttachTypes = SockCreateOrRelease },
         NarrowWord("src_ip4", 24) with { AttachTypes = [AttachTypeId.CgroupInet4PostBind] },
         new ContextField("src_ip6", 28, 16) { ReadSizes = AccessSizesExtensions.UpTo(4), ElementSize = 4, AttachTypes = [AttachTypeId.CgroupInet6PostBind] },
-        NarrowWord("src_port", 44) with { AttachTypes = [AttachTypeId.CgroupInet4PostBind, AttachTypeId.CgroupInet6PostBind] },
+        StartWord("src_port", 44) with { AttachTypes = [AttachTypeId.CgroupInet4PostBind, AttachTypeId.CgroupInet6PostBind] },
         // dst_port is a __be16 followed by padding: narrow loads of its two bytes, or one 4-byte load of both.
         new ContextField("dst_port", 48, 2).Narrow(),
         new ContextField("dst_port", 48, 4),
         NarrowWord("dst_ip4", 52),
         new ContextField("dst_ip6", 56, 16) { ReadSizes = AccessSizesExtensions.UpTo(4), ElementSize = 4 },
-        NarrowWord("state", 72), NarrowWord("rx_queue_mapping", 76),
+        StartWord("state", 72), StartWord("rx_queue_mapping", 76),
     ];
 
     private static readonly AttachTypeId[] Inet4Address =
@@ -69,7 +73,7 @@ public static class SocketContexts
 
     /// <summary>
     /// <c>struct bpf_sock_ops</c> for sock_ops programs (<c>sock_ops_is_valid_access</c>): every field loads whole
-    /// (4 bytes) except the 64-bit counters and pointers; skb_tcp_flags loads narrow; only reply and sk_txhash are writable.
+    /// (4 bytes) except the 64-bit counters, pointers and skb_hwtstamp; skb_tcp_flags loads narrow; only reply and sk_txhash are writable.
     /// </summary>
     public static IReadOnlyList<ContextField> SockOps { get; } = BuildSockOps();
 
@@ -98,9 +102,12 @@ public static class SocketContexts
         fields.Add(new ContextField("skb_data", 192, 8, ContextFieldKind.PacketStart));
         fields.Add(new ContextField("skb_data_end", 200, 8, ContextFieldKind.PacketEnd));
         fields.Add(new ContextField("skb_len", 208, 4));
-        fields.Add(new ContextField("skb_tcp_flags", 212, 4).Narrow());
+        fields.Add(new ContextField("skb_tcp_flags", 212, 4).NarrowAtStart());
+        fields.Add(new ContextField("skb_hwtstamp", 216, 8));
         return [.. fields];
     }
+
+    private static ContextField StartWord(string name, int offset) => new ContextField(name, offset, 4).NarrowAtStart();
 
     private static ContextField NarrowWord(string name, int offset, bool writable = false) =>
         new ContextField(name, offset, 4, Writable: writable).Narrow();

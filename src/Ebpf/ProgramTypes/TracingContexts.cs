@@ -15,8 +15,14 @@ public static class TracingContexts
     /// <summary>MAX_BPF_FUNC_ARGS: a raw tracepoint passes at most 12 arguments.</summary>
     public const int MaxRawTracepointArgs = 12;
 
-    /// <summary>PERF_MAX_TRACE_SIZE: a tracepoint program may read this far into its record.</summary>
-    public const int MaxTracepointRecord = 2048;
+    /// <summary>PERF_MAX_TRACE_SIZE (8192 since Linux 6.10; 2048 before): a tracepoint program may read this far into its record.</summary>
+    public const int MaxTracepointRecord = 8192;
+
+    /// <summary>
+    /// The first bytes of a tracepoint context programs may not read (<c>tp_prog_is_valid_access</c> refuses offsets
+    /// below sizeof(void *)): the common header's type, flags, preempt count and pid.
+    /// </summary>
+    public const int TracepointHiddenPrefix = 8;
 
     /// <summary>The x86-64 registers of <c>struct pt_regs</c> (asm/ptrace.h), in order, 8 bytes each.</summary>
     public static IReadOnlyList<string> PtRegsNames { get; } =
@@ -44,12 +50,12 @@ public static class TracingContexts
     public static IReadOnlyList<ContextField> RawTracepointArgs { get; } =
         Enumerable.Range(0, MaxRawTracepointArgs).Select(i => new ContextField($"args[{i}]", 8 * i, 8).Narrow()).ToArray();
 
-    /// <summary>The common header of every tracepoint record (<c>struct trace_entry</c>); the fields after it are the event's own.</summary>
-    public static IReadOnlyList<ContextField> TracepointCommon { get; } =
+    /// <summary>
+    /// The part of a tracepoint record programs may read: everything after the 8-byte common header
+    /// (<c>struct trace_entry</c>), up to PERF_MAX_TRACE_SIZE; any aligned load inside it.
+    /// </summary>
+    public static IReadOnlyList<ContextField> TracepointRecord { get; } =
     [
-        new ContextField("common_type", 0, 2).Narrow(),
-        new ContextField("common_flags", 2, 1),
-        new ContextField("common_preempt_count", 3, 1),
-        new ContextField("common_pid", 4, 4).Narrow(),
+        new ContextField("record", TracepointHiddenPrefix, MaxTracepointRecord - TracepointHiddenPrefix) { ReadSizes = AccessSizesExtensions.UpTo(8) },
     ];
 }

@@ -82,8 +82,8 @@ public class RunContextCommandTests
     [Fact]
     public void A_tracepoint_runs_on_the_record_the_host_gives_and_gives_it_back()
     {
-        // common_pid 0x1234, count 200 at offset 32.
-        string record = "0000000034120000" + new string('0', 48) + "c800000000000000";
+        // syscall_nr 0x1234 at offset 8, count 200 at offset 32.
+        string record = "0000000000000000" + "34120000" + new string('0', 40) + "c800000000000000";
         var (exitCode, output, _) = CliRunner.Run("run", Object("context_programs.o"), "--program", "large_writes", "--ctx-hex", record, "--json");
         Assert.Equal(0, exitCode);
         var report = JsonNode.Parse(output)!;
