@@ -126,6 +126,19 @@ public class ContextTestRunTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>cgroup skb and lwt: mark = cb[0] + len; cb[2] = priority; return 1 (cgroup skb must return 0 or 1).</summary>
+    private static Bytecode MarkProgram() => new([
+        Load(4, 2, 1, SkBuffContext.Cb), Load(4, 3, 1, SkBuffContext.Len), AddReg(2, 3), Store(4, 1, 2, SkBuffContext.Mark),
+        Load(4, 2, 1, SkBuffContext.Priority), Store(4, 1, 2, SkBuffContext.Cb + 8), Mov(0, 1), Exit]);
+
+    [Theory]
+    [MemberData(nameof(TcCases))]
+    public void Cgroup_skb_context_in_and_out_equal_the_kernels(string name) => CompareSkb(KnownProgramTypes.CgroupSkb, MarkProgram(), name);
+
+    [Theory]
+    [MemberData(nameof(TcCases))]
+    public void Lwt_context_in_and_out_equal_the_kernels(string name) => CompareSkb(KnownProgramTypes.LwtXmit, MarkProgram(), name);
+
     public static TheoryData<string> XdpCases() => [.. XdpContexts().Keys];
 
     private static Dictionary<string, byte[]?> XdpContexts()
