@@ -99,6 +99,8 @@ public class ContextTestRunTests(ITestOutputHelper output)
         ["gso_segs above the limit"] = SkBuff(c => U32(c, SkBuffContext.GsoSegs, 65536)),
         ["unknown ifindex"] = SkBuff(c => U32(c, SkBuffContext.Ifindex, 999999)),
         ["non-zero tail"] = [.. new byte[SkBuffContext.Size], 0, 0, 1],
+        ["data_end set"] = SkBuff(c => U32(c, SkBuffContext.DataEnd, 20)),
+        ["data set"] = SkBuff(c => U32(c, SkBuffContext.Data, 4)),
     };
 
     [Theory]
