@@ -55,7 +55,7 @@ internal static class RunCommand
 
             using var collection = LoadedCollection.Create(spec);
             var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(parse.GetValue(engine)),
-                TestRunner.OptionsFor(type));
+                type == LoadedCollection.TypeOf(programSpec) ? null : TestRunner.OptionsFor(type));
             if (collection.FallbackReasons[programSpec.Name] is { } fallback) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
 
             var results = new List<JsonObject>();

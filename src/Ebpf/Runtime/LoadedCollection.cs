@@ -95,7 +95,8 @@ public sealed class LoadedCollection : IDisposable
         string name = spec.Name;
         IExecutableProgram prepared;
         options = (options ?? new ExecutionOptions()) with { Maps = Maps };
-        if (TypeOf(spec) is { } type) options = options with { ContextPointerFields = type.PointerFieldOffsets };
+        // Pointer fields the caller chose (a program type named on the command line) win over the section's.
+        if (TypeOf(spec) is { } type && options.ContextPointerFields.Count == 0) options = options with { ContextPointerFields = type.PointerFieldOffsets };
         prepared = ExecutionEngines.Prepare(engine, spec.Instructions, options, out string? fallback);
         if (prepared is Jit.JitProgram compiled) compiled.Prepare(); // compile now, not in the first run
         FallbackReasons[name] = fallback;
