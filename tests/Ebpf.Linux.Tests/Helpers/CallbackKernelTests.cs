@@ -1,0 +1,47 @@
+using Ebpf.Elf;
+using Ebpf.Linux.Programs;
+using Ebpf.Linux.Tests.Examples;
+using Ebpf.Runtime;
+using Ebpf.Tests.Helpers;
+using Xunit.Abstractions;
+
+namespace Ebpf.Linux.Tests.Helpers;
+
+/// <summary>
+/// bpf_loop and bpf_for_each_map_elem against the kernel: each program of tests/objects/callbacks.c runs its packets
+/// in order through BPF_PROG_TEST_RUN (with kernel maps) and through every engine, and the return values and map
+/// contents must be equal. The kernel needs BTF func_info for callbacks; the loader synthesizes it.
+/// </summary>
+public class CallbackKernelTests(ITestOutputHelper output)
+{
+    public static TheoryData<string> Programs() => new(CallbackObjectCases.ProgramNames);
+
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public void Callback_programs_equal_the_kernel(string program)
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var spec = ObjectFile.Load(Path.Combine(ExampleKernelComparisonTests.RepositoryRoot(), "tests", "objects", CallbackObjectCases.ObjectName));
+        using var kernelMaps = new KernelCollection(spec);
+        using var kernel = KernelTestProgram.Load(kernelMaps.Program(program), LoadedCollection.TypeOf(spec.Program(program))!);
+        uint[] expected = [.. CallbackObjectCases.Packets(program).Select(packet => kernel.TestRun(packet).ReturnValue)];
+        string[] expectedMaps =
+        [
+            .. CallbackObjectCases.ComparedMaps(program).SelectMany(m => m.Keys.Select(key =>
+            {
+                int valueSize = (int)spec.Maps[spec.IndexOfMap(m.Map)].ValueSize;
+                byte[]? value = kernelMaps.Lookup(m.Map, BitConverter.GetBytes(key), valueSize);
+                return CallbackObjectCases.Describe(m.Map, key, value);
+            })),
+        ];
+        output.WriteLine($"kernel retvals: {string.Join(", ", expected.Select(r => $"0x{r:x}"))}");
+        foreach (var line in expectedMaps) output.WriteLine(line);
+
+        foreach (var (engine, checks) in CallbackObjectCases.Engines)
+        {
+            var (retvals, maps) = CallbackObjectCases.Run(spec, program, engine, checks);
+            Assert.Equal(expected, retvals);
+            Assert.Equal(expectedMaps, maps);
+        }
+    }
+}
