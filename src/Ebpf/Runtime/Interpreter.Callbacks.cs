@@ -4,24 +4,27 @@ namespace Ebpf.Runtime;
 
 public sealed unsafe partial class Interpreter
 {
-    /// <summary>The functions the program takes references to (<c>lddw</c> source 4): the callbacks it may pass to helpers.</summary>
-    private HashSet<int> CallbackTargets()
+    /// <summary>
+    /// The functions the program takes references to (<c>lddw</c> source 4), the callbacks it may pass to helpers,
+    /// marked by start slot; null when there are none.
+    /// </summary>
+    private bool[]? CallbackTargets()
     {
-        var targets = new HashSet<int>();
+        bool[]? targets = null;
         for (int pc = 0; pc < _code.Length; pc++)
         {
             var insn = _code[pc];
             if (!insn.IsLddw) continue;
-            if (insn.Source == (byte)LddwSource.Function) targets.Add(pc + 1 + insn.Immediate);
+            if (insn.Source == (byte)LddwSource.Function) (targets ??= new bool[_code.Length])[pc + 1 + insn.Immediate] = true;
             pc++;
         }
         return targets;
     }
 
     /// <summary>Runs callbacks of one interpreted program: a nested loop over a new frame below the helper's caller.</summary>
-    private sealed class InterpreterCallbacks(Interpreter program, HashSet<int> functions) : CallbackHost
+    private sealed class InterpreterCallbacks(Interpreter program, bool[] functions) : CallbackHost
     {
-        public override bool IsFunction(int start) => functions.Contains(start);
+        public override bool IsFunction(int start) => (uint)start < (uint)functions.Length && functions[start];
 
         public override ulong Call(RunContext context, int start, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
         {

@@ -47,8 +47,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         _maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
         _contextPointerFields = [.. options.ContextPointerFields];
         Prepare();
-        var functions = CallbackTargets();
-        _callbacks = functions.Count == 0 ? null : new InterpreterCallbacks(this, functions);
+        _callbacks = CallbackTargets() is { } functions ? new InterpreterCallbacks(this, functions) : null;
     }
 
     /// <inheritdoc />
