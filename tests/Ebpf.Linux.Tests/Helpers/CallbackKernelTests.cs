@@ -16,6 +16,15 @@ public class CallbackKernelTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Programs() => new(CallbackObjectCases.ProgramNames);
 
+    [Fact]
+    public void The_kernel_runs_the_loaders_bpf_loop_object_as_we_do()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var spec = ObjectFile.Load(Path.Combine(ExampleKernelComparisonTests.RepositoryRoot(), "tests", "objects", "loop_callback.o"));
+        using var kernel = KernelTestProgram.Load(spec.Program("sum_indices").Instructions, Ebpf.ProgramTypes.KnownProgramTypes.Xdp);
+        Assert.Equal(2u, kernel.TestRun(new byte[14]).ReturnValue); // XDP_PASS: the callback added 0..9 to 45
+    }
+
     [Theory]
     [MemberData(nameof(Programs))]
     public void Callback_programs_equal_the_kernel(string program)

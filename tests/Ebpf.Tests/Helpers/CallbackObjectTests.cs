@@ -26,6 +26,19 @@ public class CallbackObjectTests
     }
 
     [Fact]
+    public void The_loaders_bpf_loop_object_sums_its_indices_on_every_engine()
+    {
+        // loop_callback.c: bpf_loop(10, add_index, &state, 0) adds 0..9; 45 gives XDP_PASS (2)
+        var spec = TestObjects.Load("loop_callback.o");
+        foreach (var (engine, checks) in Engines())
+        {
+            using var collection = LoadedCollection.Create(spec);
+            var program = collection.Program("sum_indices", engine, new ExecutionOptions { MemoryChecks = checks });
+            Assert.Equal(2u, Ebpf.TestRuns.TestRunner.Run(program, Ebpf.ProgramTypes.KnownProgramTypes.Xdp, new byte[14]).ReturnValue);
+        }
+    }
+
+    [Fact]
     public void Checksum_loop_adds_the_packet_bytes_and_stops_at_its_end()
     {
         // 17 bytes (header and 1, 2, 3): one iteration per byte, plus the one that finds the end and stops
