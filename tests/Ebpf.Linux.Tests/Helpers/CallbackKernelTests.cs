@@ -25,6 +25,51 @@ public class CallbackKernelTests(ITestOutputHelper output)
         Assert.Equal(2u, kernel.TestRun(new byte[14]).ReturnValue); // XDP_PASS: the callback added 0..9 to 45
     }
 
+    /// <summary>
+    /// bpf_loop(loops, add_index, &amp;total, flags) as bare assembled instructions, a socket filter: the kernel loads
+    /// it with the BTF func_info the backend synthesizes; r0 = result * 1000 + total on every engine and in the kernel.
+    /// </summary>
+    [Theory]
+    [InlineData("10", "0")]
+    [InlineData("0", "0")]
+    [InlineData("0x800000", "1")]
+    [InlineData("0x800001", "0")]
+    [InlineData("7", "2")]
+    public void An_assembled_bpf_loop_equals_the_kernel(string loops, string flags)
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var program = Ebpf.Isa.Text.Assembler.Assemble($"""
+            r1 = 0
+            *(u64 *)(r10 - 8) = r1
+            r1 = {loops}
+            r2 = add_index ll
+            r3 = r10
+            r3 += -8
+            r4 = {flags}
+            call 181
+            r0 *= 1000
+            r1 = *(u64 *)(r10 - 8)
+            r0 += r1
+            exit
+            add_index:
+            r3 = *(u64 *)(r2 + 0)
+            r3 += r1
+            *(u64 *)(r2 + 0) = r3
+            r0 = 0
+            exit
+            """);
+        var type = Ebpf.ProgramTypes.KnownProgramTypes.SocketFilter;
+        byte[] packet = new byte[14];
+        using var kernel = KernelTestProgram.Load(program, type);
+        uint expected = kernel.TestRun(packet).ReturnValue;
+        output.WriteLine($"kernel retval 0x{expected:x}");
+        foreach (var (engine, checks) in CallbackObjectCases.Engines)
+        {
+            var ours = ExecutionEngines.Prepare(engine, program, Ebpf.TestRuns.TestRunner.OptionsFor(type, new ExecutionOptions { MemoryChecks = checks }));
+            Assert.Equal(expected, Ebpf.TestRuns.TestRunner.Run(ours, type, packet).ReturnValue);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Programs))]
     public void Callback_programs_equal_the_kernel(string program)
