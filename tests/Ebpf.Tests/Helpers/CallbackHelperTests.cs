@@ -91,6 +91,48 @@ public abstract class CallbackHelperTests
     }
 
     [Fact]
+    public void Loop_accepts_exactly_2_pow_23_iterations()
+    {
+        const string source = """
+            r1 = 0x800000
+            r2 = nothing ll
+            r3 = 0
+            r4 = 0
+            call 181
+            exit
+            nothing:
+            r0 = 0
+            exit
+            """;
+        if (IsChecked) // 16 million instructions: beyond the default budget, which unchecked code does not count
+            Assert.Equal(FaultKind.InstructionBudgetExhausted, Assert.Throws<ProgramFaultException>(() => Run(source)).Fault.Kind);
+        else
+            Assert.Equal(1UL << 23, Run(source));
+    }
+
+    [Fact]
+    public void The_entry_function_may_be_a_callback_and_gets_a_zeroed_frame_each_time()
+    {
+        // As a callback (r2 = 99) it returns what its frame held, then dirties it: a frame that was not zeroed
+        // would stop the loop after one iteration.
+        const string source = """
+            entry:
+            r0 = *(u64 *)(r10 - 8)
+            r3 = 1000
+            *(u64 *)(r10 - 8) = r3
+            if r2 == 99 goto out
+            r1 = 2
+            r2 = entry ll
+            r3 = 99
+            r4 = 0
+            call 181
+            out:
+            exit
+            """;
+        Assert.Equal(2UL, Run(source));
+    }
+
+    [Fact]
     public void Loop_with_flags_is_EINVAL_without_calling_back()
     {
         Assert.Equal(unchecked((ulong)-Errno.EINVAL * 1000), Run(SumLoop("10", flags: "1")));
