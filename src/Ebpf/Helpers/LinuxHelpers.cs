@@ -13,5 +13,6 @@ public static class LinuxHelpers
 
     /// <summary>Every Linux helper this library implements.</summary>
     public static IReadOnlyList<HelperDescriptor> All { get; } =
-        [.. MapHelpers.All, .. RingBufferHelpers.All, .. SystemHelpers.All, .. PacketHelpers.All, .. TailCallHelpers.All];
+        [.. MapHelpers.All, .. RingBufferHelpers.All, .. SystemHelpers.All, .. PacketHelpers.All, .. TailCallHelpers.All,
+         .. CallbackHelpers.All];
 }

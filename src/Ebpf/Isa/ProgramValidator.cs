@@ -88,7 +88,7 @@ public static class ProgramValidator
         {
             InstructionClass.Alu or InstructionClass.Alu64 => CheckAlu(insn),
             InstructionClass.Jmp or InstructionClass.Jmp32 => CheckJump(slots, index, isSecondSlot),
-            InstructionClass.Ld => CheckLd(slots, index),
+            InstructionClass.Ld => CheckLd(slots, index, isSecondSlot),
             InstructionClass.Ldx => CheckLdx(insn),
             InstructionClass.St => CheckSt(insn),
             _ => CheckStx(insn),
@@ -209,7 +209,7 @@ public static class ProgramValidator
         return null;
     }
 
-    private static string? CheckLd(ReadOnlySpan<Instruction> slots, int index)
+    private static string? CheckLd(ReadOnlySpan<Instruction> slots, int index, bool[] isSecondSlot)
     {
         var insn = slots[index];
         if (insn.Opcode == Opcodes.Lddw)
@@ -224,6 +224,8 @@ public static class ProgramValidator
             var kind = (LddwSource)insn.Source;
             if (kind is LddwSource.MapByFd or LddwSource.MapByIndex or LddwSource.Function && next.Immediate != 0)
                 return $"lddw of kind {kind} uses only the first immediate; the second must be 0 (is {next.Immediate})";
+            if (kind == LddwSource.Function && CheckTarget(slots, index, insn.Immediate, isSecondSlot, "function reference (lddw src=4)") is { } target)
+                return target;
             return WritesFramePointer(insn);
         }
         if (Opcodes.IsPacketLoad(insn.Opcode) && Opcodes.SizeOf(insn.Opcode) != AccessSize.DoubleWord)

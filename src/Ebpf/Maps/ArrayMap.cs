@@ -38,6 +38,26 @@ public class ArrayMap : Map
         return index < (uint)MaxEntries && !IsDisposed ? (nint)(_values.SlotAddress((int)index) + (long)slot * _stride) : 0;
     }
 
+    /// <summary>
+    /// <c>bpf_for_each_map_elem</c> over an array, as the kernel's <c>bpf_for_each_array_elem</c>: index 0 to
+    /// max_entries - 1, calling <paramref name="visit"/> with the address of the u32 index (written to
+    /// <paramref name="keyBuffer"/>) and the element's address (the processor slot's for per-CPU arrays); stops after
+    /// the visit that returns true. Returns the number of elements visited.
+    /// </summary>
+    internal unsafe long ForEachElement(int processorSlot, byte* keyBuffer, Func<ulong, ulong, bool> visit)
+    {
+        long visited = 0;
+        for (uint index = 0; index < (uint)MaxEntries; index++)
+        {
+            nint value = ElementAddress(index, processorSlot);
+            if (value == 0) break;
+            *(uint*)keyBuffer = index;
+            visited++;
+            if (visit((ulong)keyBuffer, (ulong)value)) break;
+        }
+        return visited;
+    }
+
     /// <inheritdoc />
     public override unsafe nint LookupElement(ulong keyAddress, int processorSlot = 0) =>
         ElementAddress(*(uint*)keyAddress, processorSlot);

@@ -115,6 +115,43 @@ public class HashMap : Map
         lock (_table.Gate) return _table.TryGetNextKey(key, hasKey, nextKey) ? 0 : -Errno.ENOENT;
     }
 
+    /// <summary>
+    /// <c>bpf_for_each_map_elem</c> over a hash map, as the kernel's <c>bpf_for_each_hash_elem</c>: bucket by bucket, each
+    /// chain from its head, calling <paramref name="visit"/> with the address of a copy of the key (in
+    /// <paramref name="keyBuffer"/>, <see cref="Map.KeySize"/> bytes) and the value's address (the processor slot's for
+    /// per-CPU maps); stops after the visit that returns true. The lock is not held during a visit, so the callback may
+    /// update and delete: an element deleted before its turn is skipped, one added to a chain already walked is not
+    /// seen. Returns the number of elements visited.
+    /// </summary>
+    internal unsafe long ForEachElement(int processorSlot, byte* keyBuffer, Func<ulong, ulong, bool> visit)
+    {
+        int cpu = SlotFor(processorSlot);
+        var chain = new List<int>();
+        long visited = 0;
+        for (int bucket = 0; bucket < _table.BucketCount; bucket++)
+        {
+            lock (_table.Gate)
+            {
+                if (IsDisposed) return visited;
+                _table.CollectChain(bucket, chain);
+            }
+            foreach (int slot in chain)
+            {
+                ulong value;
+                lock (_table.Gate)
+                {
+                    if (IsDisposed) return visited;
+                    if (!_table.IsLinked(slot)) continue;
+                    _table.KeyOf(slot).CopyTo(new Span<byte>(keyBuffer, KeySize));
+                    value = (ulong)(_table.Values.SlotAddress(slot) + (long)cpu * _stride);
+                }
+                visited++;
+                if (visit((ulong)keyBuffer, value)) return visited;
+            }
+        }
+        return visited;
+    }
+
     /// <inheritdoc />
     protected override void FreeNativeMemory()
     {

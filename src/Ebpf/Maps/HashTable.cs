@@ -19,6 +19,7 @@ internal sealed unsafe class HashTable : IDisposable
     private readonly uint[] _hashes;
     private readonly int[] _chainNext;
     private readonly int[] _buckets;
+    private readonly bool[] _linked;
     private readonly int[]? _lruOlder;
     private readonly int[]? _lruNewer;
     private readonly SlotAllocator _slots;
@@ -38,6 +39,7 @@ internal sealed unsafe class HashTable : IDisposable
         _keys = new byte[(long)capacity * keySize];
         _hashes = new uint[capacity];
         _chainNext = new int[capacity];
+        _linked = new bool[capacity];
         _buckets = new int[(int)BitOperations.RoundUpToPowerOf2((uint)maxEntries)];
         Array.Fill(_buckets, NoSlot);
         if (leastRecentlyUsed)
@@ -92,6 +94,7 @@ internal sealed unsafe class HashTable : IDisposable
         ref int head = ref _buckets[_hashes[slot] & (uint)(_buckets.Length - 1)];
         _chainNext[slot] = head;
         head = slot;
+        _linked[slot] = true;
         Count++;
         if (_lruOlder is not null) PushMostRecent(slot);
     }
@@ -102,6 +105,7 @@ internal sealed unsafe class HashTable : IDisposable
         ref int link = ref _buckets[_hashes[slot] & (uint)(_buckets.Length - 1)];
         while (link != slot) link = ref _chainNext[link];
         link = _chainNext[slot];
+        _linked[slot] = false;
         Count--;
         if (_lruOlder is not null) RemoveFromLru(slot);
         _slots.Retire(slot);
@@ -117,6 +121,19 @@ internal sealed unsafe class HashTable : IDisposable
 
     /// <summary>The least recently used element, or -1 (LRU tables only).</summary>
     public int LeastRecentlyUsed => _leastRecent;
+
+    /// <summary>The number of buckets (the kernel's n_buckets: max_entries rounded up to a power of two).</summary>
+    public int BucketCount => _buckets.Length;
+
+    /// <summary>Replaces the contents of <paramref name="slots"/> with the chain of <paramref name="bucket"/>, head first.</summary>
+    public void CollectChain(int bucket, List<int> slots)
+    {
+        slots.Clear();
+        for (int slot = _buckets[bucket]; slot != NoSlot; slot = _chainNext[slot]) slots.Add(slot);
+    }
+
+    /// <summary>Whether <paramref name="slot"/> holds an element of the table now (not deleted or replaced).</summary>
+    public bool IsLinked(int slot) => _linked[slot];
 
     /// <summary>Copies the key after <paramref name="key"/> (or the first key) into <paramref name="next"/>; false after the last.</summary>
     public bool TryGetNextKey(ReadOnlySpan<byte> key, bool hasKey, Span<byte> next)

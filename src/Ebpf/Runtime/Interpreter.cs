@@ -23,6 +23,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
     private readonly long _budget;
     private readonly ProgramMaps _maps;
     private readonly int[] _contextPointerFields;
+    private readonly InterpreterCallbacks? _callbacks;
 
     /// <summary>
     /// An opcode no valid program has (class LDX, mode IMM): the interpreter marks with it the 4-byte loads whose
@@ -46,6 +47,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         _maps = options.Maps.Count == 0 ? ProgramMaps.None : new ProgramMaps(options.Maps);
         _contextPointerFields = [.. options.ContextPointerFields];
         Prepare();
+        _callbacks = CallbackTargets() is { } functions ? new InterpreterCallbacks(this, functions) : null;
     }
 
     /// <inheritdoc />
@@ -117,10 +119,23 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         r[10] = stackHigh;
         context.StackLow = stackLow;
         context.StackHigh = stackHigh;
+        context.InstructionsExecuted = 0;
+        if (!ReferenceEquals(context.Callbacks, _callbacks)) context.Callbacks = _callbacks;
+        return Loop(context, r, frames, 0, 0, out _);
+    }
 
-        int depth = 0;
-        int pc = 0;
-        long executed = 0;
+    /// <summary>
+    /// Executes from <paramref name="pc"/> in the frame at <paramref name="baseDepth"/> (r10 in <paramref name="r"/>)
+    /// until that frame exits, counting on from <see cref="RunContext.InstructionsExecuted"/>. <paramref name="ended"/>
+    /// tells when the program ended early instead (a tail call, or a legacy packet load out of bounds).
+    /// </summary>
+    private ulong Loop(RunContext context, ulong* r, Frame* frames, int pc, int baseDepth, out bool ended)
+    {
+        ended = false;
+        ulong stackHigh = context.StackHigh;
+        ulong stackLow = r[10] - ExecutionLimits.StackBytesPerFrame;
+        int depth = baseDepth;
+        long executed = context.InstructionsExecuted;
         long budget = _budget;
         try
         {
@@ -263,20 +278,25 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
                             }
                             else
                             {
+                                if (_callbacks is not null) EnterCallbackHelper(context, depth, executed);
                                 r[0] = CallHelper(_helperBySlot[current]!, r, context, current);
+                                if (_callbacks is not null) executed = context.InstructionsExecuted;
                                 if (context.PendingTailCall is not null)
                                 {
                                     // bpf_tail_call succeeded: this program ends here, the next one runs in its place.
                                     context.InstructionsExecuted = executed;
+                                    ended = true;
                                     return 0;
                                 }
                             }
                             break;
                         case Opcodes.CallRegister:
+                            if (_callbacks is not null) EnterCallbackHelper(context, depth, executed);
                             r[0] = CallHelperById(r[dst], r, context, current);
+                            if (_callbacks is not null) executed = context.InstructionsExecuted;
                             break;
                         case Opcodes.Exit:
-                            if (depth == 0)
+                            if (depth == baseDepth)
                             {
                                 context.InstructionsExecuted = executed;
                                 return r[0];
@@ -337,6 +357,7 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
                             if (!LoadPacket(insn, r, context.PacketStart, context.PacketLength))
                             {
                                 context.InstructionsExecuted = executed;
+                                ended = true;
                                 return 0;
                             }
                             break;
@@ -350,9 +371,17 @@ public sealed unsafe partial class Interpreter : IExecutableProgram
         }
         catch (ProgramFaultException)
         {
-            context.InstructionsExecuted = executed;
+            // A fault inside a callback already counted past this frame's last helper call.
+            context.InstructionsExecuted = Math.Max(context.InstructionsExecuted, executed);
             throw;
         }
+    }
+
+    /// <summary>Before a helper call of a program with callbacks: where a callback would run, and the count so far.</summary>
+    private static void EnterCallbackHelper(RunContext context, int depth, long executed)
+    {
+        context.CallDepth = depth;
+        context.InstructionsExecuted = executed;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -29,4 +29,8 @@ internal static class MemoryFaults
 
     public static ProgramFaultException UnknownHelper(ulong id, int pc) =>
         new(new ProgramFault(FaultKind.UnknownHelper, pc, 0, 0, $"callx to helper id {id}, which is not registered"));
+
+    public static ProgramFaultException EndedInsideCallback(int pc) =>
+        new(new ProgramFault(FaultKind.HelperError, pc, 0, 0,
+            "a callback tried to end the whole program (bpf_tail_call, or a legacy packet load out of bounds) from inside the helper that called it; the kernel's verifier does not allow that"));
 }

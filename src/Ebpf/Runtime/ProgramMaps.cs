@@ -50,6 +50,9 @@ internal sealed class ProgramMaps
                 if (offset >= (uint)map.ValueSize)
                     throw new ProgramLoadException(pc, $"lddw takes offset {offset} into the value of map '{map.Name}', which is {map.ValueSize} bytes");
                 return (ulong)array.ElementAddress(0) + offset;
+            case LddwSource.Function:
+                // The validator made sure the target is an instruction start inside the program.
+                return FunctionReference.Encode(pc + 1 + first.Immediate);
             case LddwSource.MapByFd or LddwSource.MapValueByFd:
                 throw new ProgramLoadException(pc, $"lddw of kind {kind} names a kernel map by file descriptor; in user space, load the program from an ELF object so maps are referred to by index");
             default:

@@ -196,6 +196,48 @@ public sealed class RunContext
         return r0;
     }
 
+    /// <summary>
+    /// The engine running a program that holds function references (null for other programs), through which
+    /// <see cref="CallFunction"/> calls back into it.
+    /// </summary>
+    internal CallbackHost? Callbacks { get; set; }
+
+    /// <summary>The JIT's per-run state, when the running compiled program holds function references.</summary>
+    internal Jit.JitContext? JitState { get; set; }
+
+    /// <summary>The frame depth of the function that made the current helper call (0 for the entry function).</summary>
+    internal int CallDepth { get; set; }
+
+    /// <summary>
+    /// Calls a function of the running program from inside a helper, as <c>bpf_loop</c> and
+    /// <c>bpf_for_each_map_elem</c> call their callbacks: <paramref name="function"/> is the value a <c>lddw</c> with
+    /// source 4 loaded (see <see cref="FunctionReference"/>). The function runs in a new frame below the helper's
+    /// caller (its own zeroed 512-byte stack, r1–r5 the arguments, r6–r9 of the caller untouched) and returns its r0.
+    /// Faults, an exhausted budget or too deep nesting inside it end the whole run.
+    /// </summary>
+    /// <exception cref="ProgramFaultException">
+    /// <paramref name="function"/> is not a function of the running program, or the callback faulted.
+    /// </exception>
+    public ulong CallFunction(ulong function, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5)
+    {
+        if (!FunctionReference.TryDecode(function, out int start) || Callbacks is not { } host || !host.IsFunction(start))
+            throw new ProgramFaultException(new ProgramFault(FaultKind.HelperError, CurrentInstruction, function, 0,
+                $"a helper was given 0x{function:x} as a callback, which is no function of the running program; pass a function reference (lddw src=4, `r2 = func(label) ll`)"));
+        int helperInstruction = CurrentInstruction;
+        int depth = CallDepth;
+        ulong r0 = host.Call(this, start, r1, r2, r3, r4, r5);
+        // Helper calls inside the callback moved these; the helper that called back carries on with its own.
+        CurrentInstruction = helperInstruction;
+        CallDepth = depth;
+        return r0;
+    }
+
+    /// <summary>Removes the region added last (helpers that lend a program memory for the length of a callback).</summary>
+    internal void RemoveLastRegion()
+    {
+        if (_regionCount > 0) _regionCount--;
+    }
+
     /// <summary>The maps of the running program (set by the engine for each run).</summary>
     internal ProgramMaps ProgramMaps { get; set; } = ProgramMaps.None;
 

@@ -84,6 +84,9 @@ public class DifferentialTests(ITestOutputHelper output)
     public void BpfToBpfCalls() => KernelAndEnginesAgree(CallPrograms.Calls, 2000);
 
     [Fact]
+    public void BpfLoopCallbacks() => KernelAndEnginesAgree(CallbackPrograms.Callbacks, 1000);
+
+    [Fact]
     public void LegacyPacketLoads() => KernelAndEnginesAgree(PacketPrograms.PacketLoads, 2000);
 
     [Fact]

@@ -55,8 +55,8 @@ internal static class KernelOracle
 
     /// <summary>
     /// The program inside the harness that picks the half of r0 to return from the packet length. The main function
-    /// runs up to the first <c>exit</c>; what follows are subprograms, whose calls from the main function are
-    /// re-aimed past the epilogue that replaces that exit.
+    /// runs up to the first <c>exit</c>; what follows are subprograms, whose calls and function references (callbacks)
+    /// from the main function are re-aimed past the epilogue that replaces that exit.
     /// </summary>
     public static Bytecode Wrap(IReadOnlyList<Instruction> program)
     {
@@ -85,7 +85,7 @@ internal static class KernelOracle
         for (int i = 0; i < mainExit; i++)
         {
             var insn = program[i];
-            bool callsPastTheExit = IsLocalCall(insn) && i + 1 + insn.Immediate > mainExit;
+            bool callsPastTheExit = (IsLocalCall(insn) || IsFunctionReference(insn)) && i + 1 + insn.Immediate > mainExit;
             wrapped.Add(callsPastTheExit
                 ? new Instruction(insn.Opcode, insn.Destination, insn.Source, insn.Offset, insn.Immediate + epilogue.Length - 1)
                 : insn);
@@ -96,4 +96,6 @@ internal static class KernelOracle
     }
 
     private static bool IsLocalCall(Instruction insn) => insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Local;
+
+    private static bool IsFunctionReference(Instruction insn) => insn.IsLddw && insn.Source == (byte)LddwSource.Function;
 }

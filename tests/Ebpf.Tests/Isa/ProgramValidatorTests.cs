@@ -59,6 +59,17 @@ public class ProgramValidatorTests
         Assert.Equal("instruction 0: goto target 5 (offset +4) is outside the program (instructions 0 to 1)",
             FirstError(new Instruction(Opcodes.Ja, 0, 0, 4, 0), Exit));
 
+    [Theory]
+    [InlineData(1, null)]                                                                      // the second lddw
+    [InlineData(-1, null)]                                                                     // the lddw itself
+    [InlineData(0, "instruction 0: function reference (lddw src=4) target 1 (offset 0) is the second half of the lddw at 0")]
+    [InlineData(7, "instruction 0: function reference (lddw src=4) target 8 (offset +7) is outside the program (instructions 0 to 4)")]
+    [InlineData(-2, "instruction 0: function reference (lddw src=4) target -1 (offset -2) is outside the program (instructions 0 to 4)")]
+    public void A_function_reference_must_name_an_instruction_start(int offset, string? error) =>
+        Assert.Equal(error, FirstError(
+            new Instruction(Opcodes.Lddw, 1, (byte)LddwSource.Function, 0, offset), new Instruction(0, 0, 0, 0, 0),
+            new Instruction(Opcodes.Lddw, 2, 0, 0, 0), new Instruction(0, 0, 0, 0, 0), Exit));
+
     [Fact]
     public void Rejects_a_jump_before_the_start() =>
         Assert.Equal("instruction 1: conditional jump target -1 (offset -3) is outside the program (instructions 0 to 2)",

@@ -11,7 +11,9 @@ namespace Ebpf.Isa.Text;
 /// <para>Jump and call targets are signed distances from the next instruction (<c>goto +3</c>, <c>goto -5</c>,
 /// <c>gotol +70000</c>, <c>call pc+3</c>) or label names (<c>goto loop</c>, <c>if r1 &gt; r2 goto out</c>,
 /// <c>gotol far</c>, <c>call helper_function</c>, <c>r1 = func(callback) ll</c>). <c>call NAME</c> assembles a
-/// bpf-to-bpf call (source field 1); <c>call 5</c> a helper call; <c>call kfunc(5)</c> a kernel function call.</para>
+/// bpf-to-bpf call (source field 1); <c>call 5</c> a helper call; <c>call kfunc(5)</c> a kernel function call.
+/// A function's address (a <c>lddw</c> with source 4) is also written as LLVM does, <c>r1 = callback ll</c>, or as
+/// <c>llvm-objdump</c> prints a <c>lddw</c> with a source field, <c>ld_pseudo r1, 4, 8</c>.</para>
 /// <para>Numbers are decimal or <c>0x</c> hexadecimal, with an optional sign. Ranges are checked: offsets are
 /// signed 16-bit; 32-bit immediates accept anything that fits as signed or unsigned 32-bit (<c>r1 = 0xffffffff</c>
 /// assembles like <c>r1 = -1</c>, as <c>llvm-mc</c> does; unlike <c>llvm-mc</c>, wider values are an error, not

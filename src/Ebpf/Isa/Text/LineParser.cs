@@ -71,6 +71,8 @@ internal sealed class LineParser
                 return ParseConditionalJump();
             case "lock":
                 return ParseLock();
+            case "ld_pseudo":
+                return ParseLdPseudo();
             case InstructionSyntax.RawSlotDirective:
                 var (value, token) = ExpectSignedNumber("a 64-bit value");
                 return Single(RawSlot(ToImmediate64(value, token)));
@@ -141,6 +143,7 @@ internal sealed class LineParser
             if (next.Text is "xchg_64" or "xchg32_32") return ParseExchange(dst);
             if (next.Text is "cmpxchg_64" or "cmpxchg32_32") return ParseCompareExchange(dst);
             if (TryParseLddwPseudo(next.Text, out var pseudo)) return ParseLddwPseudo(dst, pseudo);
+            if (PeekAt(1).IsIdentifier("ll")) return ParseFunctionAddress(dst);
             throw Error(next, $"expected {RegisterExpectation} or an immediate, found {next.Describe()}");
         }
 
@@ -267,6 +270,35 @@ internal sealed class LineParser
         _position++;
         var lo = new Instruction(Opcodes.Lddw, (byte)dst.Number, (byte)source, 0, first);
         return new ParsedInstruction(lo, new Instruction(0, 0, 0, 0, second), target);
+    }
+
+    /// <summary>
+    /// <c>r2 = callback ll</c>, LLVM's way to write a function's address: a function reference (<c>lddw</c> source 4,
+    /// BPF_PSEUDO_FUNC) to the label, as a linker turns clang's relocation into.
+    /// </summary>
+    private ParsedInstruction ParseFunctionAddress(Register dst)
+    {
+        var label = Next();
+        _position++; // ll
+        if (!dst.Is64) throw Error(dst.Token, "a 64-bit immediate load needs a 64-bit register (r0-r10)");
+        var lo = new Instruction(Opcodes.Lddw, (byte)dst.Number, (byte)LddwSource.Function, 0, 0);
+        return new ParsedInstruction(lo, new Instruction(0, 0, 0, 0, 0), new LabelReference(label.Text, LabelField.Immediate, label.Column));
+    }
+
+    /// <summary>
+    /// <c>ld_pseudo r2, 4, 8</c>: how <c>llvm-objdump</c> prints a <c>lddw</c> whose source field is set (register,
+    /// source, first immediate; the second immediate is 0).
+    /// </summary>
+    private ParsedInstruction ParseLdPseudo()
+    {
+        var dst = ExpectRegister(wide: true);
+        Expect(",");
+        var (source, sourceToken) = ExpectSignedNumber("a pseudo source (1 to 6)");
+        if (source < 1 || source > (int)LddwSource.MapValueByIndex) throw Error(sourceToken, $"ld_pseudo source {source} is not a known pseudo form (1 to 6)");
+        Expect(",");
+        int imm = ExpectImmediate32("an immediate");
+        var lo = new Instruction(Opcodes.Lddw, (byte)dst.Number, (byte)source, 0, imm);
+        return new ParsedInstruction(lo, new Instruction(0, 0, 0, 0, 0), null);
     }
 
     // ---- statements that start with a keyword or '*' -------------------------------------------------------

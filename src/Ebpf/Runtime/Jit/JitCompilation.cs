@@ -11,6 +11,7 @@ internal sealed class JitCompilation
     private readonly Dictionary<int, int> _helperSites = new();
 
     private readonly Dictionary<int, ulong> _lddwValues = new();
+    private readonly SortedSet<int> _callbackTargets = new();
 
     public JitCompilation(Instruction[] code, HelperTable helpers, bool isChecked, ProgramMaps maps, IReadOnlyList<int> contextPointerFields)
     {
@@ -35,6 +36,7 @@ internal sealed class JitCompilation
             else if (insn.IsLddw)
             {
                 _lddwValues[pc] = maps.ResolveLddw(insn, code[pc + 1], pc);
+                if (insn.Source == (byte)LddwSource.Function) _callbackTargets.Add(pc + 1 + insn.Immediate);
             }
             HasPacketLoads |= Opcodes.IsPacketLoad(insn.Opcode);
             HasTailCalls |= insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper && insn.Immediate == TailCallHelperId;
@@ -63,6 +65,12 @@ internal sealed class JitCompilation
 
     /// <summary>Whether the program calls <c>bpf_tail_call</c> (which ends it from any frame when it succeeds).</summary>
     public bool HasTailCalls { get; }
+
+    /// <summary>The functions the program takes references to (<c>lddw</c> source 4): callbacks helpers may call.</summary>
+    public IReadOnlyCollection<int> CallbackTargets => _callbackTargets;
+
+    /// <summary>Whether the program holds function references, so that a helper call may run a callback.</summary>
+    public bool HasFunctionReferences => _callbackTargets.Count > 0;
 
     /// <summary>The helper of each call site, in site order.</summary>
     public HelperFunction[] SiteHelpers { get; }

@@ -43,8 +43,16 @@ public static class JitCompiler
             new MethodEmitter(method.GetILGenerator(Math.Max(64, (function.End - function.Start) * 24)), code, function, compilation, function.Start == 0).Emit();
         }
         var entry = (JitEntry)compilation.MethodAt(0).CreateDelegate(typeof(JitEntry), ClosureTarget);
+        JitCallbacks? callbacks = null;
+        if (compilation.HasFunctionReferences)
+        {
+            var callbackEntries = new JitEntry?[code.Length];
+            foreach (int start in compilation.CallbackTargets)
+                callbackEntries[start] = (JitEntry)compilation.MethodAt(start).CreateDelegate(typeof(JitEntry), ClosureTarget);
+            callbacks = new JitCallbacks(callbackEntries);
+        }
         var compileTime = Stopwatch.GetElapsedTime(started);
-        return new JitProgram(entry, compilation.SiteHelpers, maps, options, compilation.ZeroedStackBytes[0], compileTime);
+        return new JitProgram(entry, compilation.SiteHelpers, maps, options, compilation.ZeroedStackBytes[0], compileTime, callbacks);
     }
 }
 

@@ -26,6 +26,7 @@ internal static class JitMembers
     public static readonly MethodInfo ThrowBudgetExhausted = Runtime(nameof(JitRuntime.ThrowBudgetExhausted));
     public static readonly MethodInfo ThrowCallTooDeep = Runtime(nameof(JitRuntime.ThrowCallTooDeep));
     public static readonly MethodInfo CallHelper = Runtime(nameof(JitRuntime.CallHelper));
+    public static readonly MethodInfo EnterCallbackHelper = Runtime(nameof(JitRuntime.EnterCallbackHelper));
     public static readonly MethodInfo CallHelperById = Runtime(nameof(JitRuntime.CallHelperById));
     public static readonly MethodInfo LoadPacket = Runtime(nameof(JitRuntime.LoadPacket));
 

@@ -20,8 +20,12 @@ public sealed unsafe class JitProgram : IExecutableProgram
 
     private readonly ProgramMaps _maps;
 
-    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ProgramMaps maps, ExecutionOptions options, int entryStackBytes, TimeSpan compileTime)
+    private readonly JitCallbacks? _callbacks;
+
+    internal JitProgram(JitEntry entry, HelperFunction[] siteHelpers, ProgramMaps maps, ExecutionOptions options, int entryStackBytes, TimeSpan compileTime,
+        JitCallbacks? callbacks)
     {
+        _callbacks = callbacks;
         _entryStackBytes = entryStackBytes;
         _maps = maps;
         _entry = entry;
@@ -85,6 +89,8 @@ public sealed unsafe class JitProgram : IExecutableProgram
         jit.FastWritableLength = writable ? jit.FastLength : 0;
         context.StackLow = stackHigh - StackBytes;
         context.StackHigh = stackHigh;
+        if (!ReferenceEquals(context.Callbacks, _callbacks)) context.Callbacks = _callbacks;
+        if (_callbacks is not null && !ReferenceEquals(context.JitState, jit)) context.JitState = jit;
         try
         {
             return _entry(0, context.R1, context.R2, context.R3, context.R4, context.R5, 0, 0, 0, 0, stackHigh, 0, jit);

@@ -50,6 +50,9 @@ public static unsafe class JitRuntime
         return jit.Helpers[site](r1, r2, r3, r4, r5, run);
     }
 
+    /// <summary>Before a helper call of a program with callbacks: the caller's frame depth, for a callback's frame.</summary>
+    public static void EnterCallbackHelper(JitContext jit, int depth) => jit.Run.CallDepth = depth;
+
     /// <summary>Calls the helper whose id is in a register (<c>callx</c>).</summary>
     public static ulong CallHelperById(JitContext jit, ulong id, ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, int pc)
     {

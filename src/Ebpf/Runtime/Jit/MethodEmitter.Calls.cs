@@ -8,6 +8,19 @@ internal sealed partial class MethodEmitter
     private void EmitCall(Instruction insn, int pc)
     {
         SaveExecuted();
+        if (insn.Source == (byte)CallKind.Local && insn.Opcode != Opcodes.CallRegister)
+        {
+            EmitLocalCall(pc + 1 + insn.Immediate, pc);
+            return;
+        }
+        bool callbacks = _compilation.HasFunctionReferences;
+        if (callbacks)
+        {
+            // A callback the helper runs goes one frame below this one and counts on from this instruction count.
+            LoadContext();
+            _il.Emit(OpCodes.Ldarg, (short)DepthArgument);
+            Call(JitMembers.EnterCallbackHelper);
+        }
         if (insn.Opcode == Opcodes.CallRegister)
         {
             LoadContext();
@@ -16,11 +29,7 @@ internal sealed partial class MethodEmitter
             _il.Emit(OpCodes.Ldc_I4, pc);
             Call(JitMembers.CallHelperById);
             StoreRegister(0);
-            return;
-        }
-        if (insn.Source == (byte)CallKind.Local)
-        {
-            EmitLocalCall(pc + 1 + insn.Immediate, pc);
+            if (callbacks) ReloadRemaining();
             return;
         }
         LoadContext();
@@ -29,6 +38,7 @@ internal sealed partial class MethodEmitter
         _il.Emit(OpCodes.Ldc_I4, pc);
         Call(JitMembers.CallHelper);
         StoreRegister(0);
+        if (callbacks) ReloadRemaining();
         if (insn.Immediate == JitCompilation.TailCallHelperId) EmitReturnIfAborted();
     }
 

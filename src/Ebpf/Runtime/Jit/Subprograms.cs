@@ -7,7 +7,7 @@ namespace Ebpf.Runtime.Jit;
 /// <param name="End">One past the last slot.</param>
 internal readonly record struct Subprogram(int Start, int End);
 
-/// <summary>Splits a program into functions the way the kernel does: every local call target starts one.</summary>
+/// <summary>Splits a program into functions the way the kernel does: every local call target and function reference starts one.</summary>
 internal static class Subprograms
 {
     /// <summary>The functions, in slot order, or the reason the program cannot be split (it then runs interpreted).</summary>
@@ -17,6 +17,8 @@ internal static class Subprograms
         for (int pc = 0; pc < code.Length; pc++)
         {
             if (code[pc].Opcode == Opcodes.Call && code[pc].Source == (byte)CallKind.Local) starts.Add(pc + 1 + code[pc].Immediate);
+            // A function reference (lddw src=4) names a callback, which the kernel makes a subprogram too.
+            if (code[pc].IsLddw && code[pc].Source == (byte)LddwSource.Function) starts.Add(pc + 1 + code[pc].Immediate);
             if (code[pc].IsLddw) pc++;
         }
         var list = starts.ToList();

@@ -80,6 +80,25 @@ public sealed class AssemblerTests
             bytes);
     }
 
+    [Theory]
+    [InlineData("r2 = callback ll")]        // LLVM's syntax for a function's address
+    [InlineData("r2 = func(callback) ll")]  // this project's explicit form
+    [InlineData("r2 = func(+2) ll")]
+    [InlineData("ld_pseudo r2, 4, 2")]      // how llvm-objdump prints a lddw with a source field
+    public void Function_references_assemble_to_a_lddw_with_source_4(string load)
+    {
+        var program = Assembler.Assemble($"{load}\nexit\ncallback:\nr0 = 0\nexit\n");
+        Assert.Equal("18420000020000000000000000000000" + "9500000000000000" + "b700000000000000" + "9500000000000000", Hex(program));
+    }
+
+    [Fact]
+    public void Ld_pseudo_takes_any_known_pseudo_source()
+    {
+        Assert.Equal("18510000070000000000000000000000", Hex(Assembler.Assemble("ld_pseudo r1, 5, 7")));
+        var error = Assert.Throws<AssemblerException>(() => Assembler.Assemble("ld_pseudo r1, 9, 7"));
+        Assert.Contains("ld_pseudo source 9 is not a known pseudo form (1 to 6)", error.Message);
+    }
+
     [Fact]
     public void Llvm_objdump_index_columns_are_ignored()
     {

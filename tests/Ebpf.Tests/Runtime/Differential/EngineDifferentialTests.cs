@@ -63,7 +63,8 @@ public class EngineDifferentialTests
             var result = Execute(ExecutionEngine.Interpreter, program, new byte[ProgramGenerator.MemorySize]).Result;
             outcomes.Add(result.StartsWith("r0", StringComparison.Ordinal) ? "exit" : result.Split(" at ")[0]);
             if (program.Any(i => i.Opcode == Opcodes.Call && i.Source == (byte)CallKind.Local)) outcomes.Add("local call");
+            if (program.Any(i => i.IsLddw && i.Source == (byte)LddwSource.Function)) outcomes.Add("callback");
         }, iter: 2000, seed: "0N0XIzNsQ0O2");
-        Assert.Superset(new HashSet<string> { "exit", "fault: OutOfBounds", "fault: budget", "fault: MisalignedAtomic", "local call" }, outcomes);
+        Assert.Superset(new HashSet<string> { "exit", "fault: OutOfBounds", "fault: budget", "fault: MisalignedAtomic", "local call", "callback" }, outcomes);
     }
 }

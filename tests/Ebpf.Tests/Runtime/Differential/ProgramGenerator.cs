@@ -5,8 +5,9 @@ namespace Ebpf.Tests.Runtime.Differential;
 
 /// <summary>
 /// Generates random, valid programs that exercise arithmetic, jumps, loads and stores (inside and outside memory),
-/// atomics, bounded and unbounded loops, and bpf-to-bpf calls. r9 holds the memory pointer and is never written;
-/// everything else is fair game, so programs may fault — the engines must then fault identically.
+/// atomics, bounded and unbounded loops, bpf-to-bpf calls and <c>bpf_loop</c> callbacks. r9 holds the memory pointer
+/// and is never written (a callback sets it from its context argument, which is the memory); everything else is
+/// fair game, so programs may fault — the engines must then fault identically.
 /// </summary>
 internal static class ProgramGenerator
 {
@@ -30,11 +31,18 @@ internal static class ProgramGenerator
         from body in Block(depth: 0).Array[4, 24]
         from withFunction in Gen.Bool
         from functionBody in Block(depth: 1).Array[1, 8]
-        select Assemble(seeds, body, withFunction ? functionBody : null);
+        from withCallback in Gen.Bool
+        from callbackBody in Block(depth: 1).Array[1, 6]
+        select Assemble(seeds, body, withFunction ? functionBody : null, withCallback ? callbackBody : null);
 
     private static Gen<Piece[]> Block(int depth) => depth == 0
-        ? Gen.Frequency((10, Alu), (4, Memory), (2, Atomic), (3, ForwardJump), (1, Loop), (2, Gen.Const(new[] { Piece.CallFunction })))
+        ? Gen.Frequency((10, Alu), (4, Memory), (2, Atomic), (3, ForwardJump), (1, Loop), (2, Gen.Const(new[] { Piece.CallFunction })), (1, LoopCallback))
         : Gen.Frequency((10, Alu), (4, Memory), (2, Atomic), (3, ForwardJump), (1, Loop));
+
+    /// <summary>bpf_loop(count, callback, memory, 0): the callback's r0 decides whether the loop goes on.</summary>
+    private static readonly Gen<Piece[]> LoopCallback =
+        from count in Gen.Int[0, 6]
+        select new[] { Piece.CallBack(count) };
 
     private static readonly Gen<Piece[]> Alu =
         from op in Gen.OneOfConst(AluOps)
@@ -122,7 +130,7 @@ internal static class ProgramGenerator
             .Concat([Piece.Of(new Instruction(0x17, 8, 0, 0, 1)), Piece.BackJump(new Instruction(0x55, 8, 0, 0, 0), body.Sum(p => p.Length) + 1)])
             .ToArray();
 
-    private static Bytecode Assemble(ulong[] seeds, Piece[][] body, Piece[][]? function)
+    private static Bytecode Assemble(ulong[] seeds, Piece[][] body, Piece[][]? function, Piece[][]? callback)
     {
         var main = new List<Piece> { Piece.Of(new Instruction(0xbf, 9, 1, 0, 0)) };
         for (byte register = 0; register < 9; register++) main.Add(Piece.Wide(register, seeds[register]));
@@ -130,26 +138,50 @@ internal static class ProgramGenerator
         main.Add(Piece.Of(new Instruction(Opcodes.Exit, 0, 0, 0, 0)));
         var functionPieces = function?.SelectMany(b => b).Where(p => p.Kind != PieceKind.CallFunction).ToList();
         functionPieces?.Add(Piece.Of(new Instruction(Opcodes.Exit, 0, 0, 0, 0)));
-        return Layout(main, functionPieces);
+        List<Piece>? callbackPieces = null;
+        if (callback is not null)
+        {
+            // r9 = the context argument (the memory), so the callback's loads and stores mean what they do in main.
+            // r2 is cleared: addresses differ between runs, so no other register may hold one.
+            callbackPieces = [Piece.Of(new Instruction(0xbf, 9, 2, 0, 0)), Piece.Of(new Instruction(0xb7, 2, 0, 0, 0)), .. callback.SelectMany(b => b)];
+            callbackPieces.Add(Piece.Of(new Instruction(Opcodes.Exit, 0, 0, 0, 0)));
+        }
+        return Layout(main, functionPieces, callbackPieces);
     }
 
-    private static Bytecode Layout(List<Piece> main, List<Piece>? function)
+    private static Bytecode Layout(List<Piece> main, List<Piece>? function, List<Piece>? callback)
     {
-        // Slot index of every piece, then resolve jumps (in pieces) and calls (to the function's first slot).
+        // Slot index of every piece, then resolve jumps (in pieces), calls (to the function's first slot) and
+        // callbacks (to the callback's first slot).
         var all = new List<Piece>(main);
         if (function is not null) all.AddRange(function);
+        int callbackPiece = all.Count;
+        if (callback is not null) all.AddRange(callback);
         var slotOf = new int[all.Count + 1];
         for (int i = 0; i < all.Count; i++) slotOf[i + 1] = slotOf[i] + all[i].Length;
         int functionStart = slotOf[main.Count];
-        int mainEnd = main.Count - 1; // the exit of main
+        int callbackStart = slotOf[callbackPiece];
+        int[] regionEnds = [main.Count - 1, callbackPiece - 1, all.Count - 1]; // the exit of each region
         var slots = new List<Instruction>();
         for (int i = 0; i < all.Count; i++)
         {
             var piece = all[i];
-            bool inMain = i < main.Count;
-            int lastOfRegion = inMain ? mainEnd : all.Count - 1;
+            int lastOfRegion = regionEnds.First(end => i <= end);
             switch (piece.Kind)
             {
+                case PieceKind.CallBack when callback is null:
+                    for (int filler = 0; filler < piece.Length; filler++) slots.Add(new Instruction(0xb7, 0, 0, 0, 0));
+                    break;
+                case PieceKind.CallBack:
+                    slots.Add(new Instruction(0xb7, 1, 0, 0, piece.Distance));
+                    int lddw = slotOf[i] + 1;
+                    slots.Add(new Instruction(Opcodes.Lddw, 2, (byte)LddwSource.Function, 0, callbackStart - lddw - 1));
+                    slots.Add(new Instruction(0, 0, 0, 0, 0));
+                    slots.Add(new Instruction(0xbf, 3, 9, 0, 0));
+                    slots.Add(new Instruction(0xb7, 4, 0, 0, 0));
+                    slots.Add(new Instruction(Opcodes.Call, 0, (byte)CallKind.Helper, 0, 181));
+                    slots.Add(new Instruction(0xb7, 3, 0, 0, 0)); // r3 held the memory's address
+                    break;
                 case PieceKind.Jump:
                     int target = Math.Min(i + 1 + piece.Distance, lastOfRegion);
                     slots.Add(WithOffset(piece.First, slotOf[target] - slotOf[i] - 1));
@@ -173,11 +205,14 @@ internal static class ProgramGenerator
     private static Instruction WithOffset(Instruction insn, int offset) =>
         new(insn.Opcode, insn.Destination, insn.Source, (short)offset, insn.Immediate);
 
-    private enum PieceKind { Plain, Jump, BackJump, CallFunction }
+    private enum PieceKind { Plain, Jump, BackJump, CallFunction, CallBack }
 
     private readonly record struct Piece(PieceKind Kind, Instruction First, Instruction? Second, int Distance)
     {
-        public int Length => Second is null ? 1 : 2;
+        /// <summary>Slots: a callback call is r1 = count, r2 = callback (lddw), r3 = r9, r4 = 0, call bpf_loop, r3 = 0.</summary>
+        public int Length => Kind == PieceKind.CallBack ? 7 : Second is null ? 1 : 2;
+
+        public static Piece CallBack(int count) => new(PieceKind.CallBack, default, null, count);
 
         public static Piece Of(Instruction insn) => new(PieceKind.Plain, insn, null, 0);
 
