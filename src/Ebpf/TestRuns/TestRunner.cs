@@ -25,9 +25,19 @@ public static unsafe class TestRunner
         (options ?? new ExecutionOptions()) with { ContextPointerFields = type.PointerFieldOffsets };
 
     /// <summary>Runs <paramref name="program"/> on <paramref name="data"/> <paramref name="repeat"/> times, as the kernel's test run.</summary>
+    /// <param name="program">The prepared program (see <see cref="OptionsFor"/>).</param>
+    /// <param name="type">Its program type, which decides how packet and context are built.</param>
+    /// <param name="data">The packet, from its Ethernet header.</param>
+    /// <param name="repeat">How many times to run it; the duration is the mean.</param>
+    /// <param name="processorSlot">The processor slot the runs use.</param>
+    /// <param name="context">
+    /// A context to run with, for the host's settings (<see cref="RunContext.TraceSink"/>, <see cref="RunContext.Task"/>,
+    /// <see cref="RunContext.ProbeMemory"/>); the test run clears and fills everything else. Null: a fresh one.
+    /// </param>
     /// <exception cref="TestRunException">The kernel would refuse the input (EINVAL), e.g. a packet shorter than 14 bytes.</exception>
     /// <exception cref="ProgramFaultException">A run faulted.</exception>
-    public static TestRunResult Run(IExecutableProgram program, ProgramType type, ReadOnlySpan<byte> data, int repeat = 1, int processorSlot = 0)
+    public static TestRunResult Run(IExecutableProgram program, ProgramType type, ReadOnlySpan<byte> data, int repeat = 1, int processorSlot = 0,
+        RunContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(type);
@@ -40,7 +50,7 @@ public static unsafe class TestRunner
         if (type.Packet is PacketLayout.SkbFromLinkLayer or PacketLayout.SkbFromNetworkLayer) CheckNetworkHeader(type, data);
         if (repeat < 1) repeat = 1;
 
-        using var frame = new PacketFrame(type.ContextSize);
+        using var frame = new PacketFrame(type.ContextSize, type.Packet);
         ulong frameData = (ulong)frame.Start + (ulong)headroom;
         data.CopyTo(new Span<byte>((void*)frameData, data.Length));
         frame.Data = frameData;
@@ -49,7 +59,9 @@ public static unsafe class TestRunner
         if (networkLayer) frame.Data += EthernetHeaderLength;
         frame.DataMeta = frame.Data;
 
-        var context = new RunContext { ProcessorSlot = processorSlot };
+        context ??= new RunContext();
+        context.Clear();
+        context.ProcessorSlot = processorSlot;
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
@@ -68,7 +80,7 @@ public static unsafe class TestRunner
         byte[] dataOut = networkLayer
             ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
             : frame.Packet.ToArray();
-        return new TestRunResult((uint)r0, dataOut, duration);
+        return new TestRunResult((uint)r0, dataOut, duration) { Redirect = frame.Redirect };
     }
 
     /// <summary>
