@@ -31,7 +31,7 @@ public static unsafe class ChecksumHelpers
     /// <summary>
     /// <c>s64 bpf_csum_diff(__be32 *from, u32 from_size, __be32 *to, u32 to_size, __wsum seed)</c>, id 28: the
     /// checksum difference between two buffers (or the sum of one), folded to 16 bits as Linux 6.13 and later return
-    /// it; with both sizes zero, the seed.
+    /// it; with both sizes zero, the seed folded.
     /// </summary>
     public static readonly HelperDescriptor CsumDiff = new(28, "csum_diff", (r1, r2, r3, r4, r5, context) =>
     {
@@ -42,7 +42,7 @@ public static unsafe class ChecksumHelpers
             return InternetChecksum.From32To16(InternetChecksum.Sub(InternetChecksum.Partial(to, seed), InternetChecksum.Partial(from, 0)));
         if (toSize != 0) return InternetChecksum.From32To16(InternetChecksum.Partial(to, seed));
         if (fromSize != 0) return InternetChecksum.From32To16(~InternetChecksum.Partial(from, ~seed));
-        return seed;
+        return InternetChecksum.From32To16(seed);
     });
 
     /// <summary>
