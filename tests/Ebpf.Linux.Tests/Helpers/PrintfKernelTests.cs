@@ -49,7 +49,7 @@ public class PrintfKernelTests(ITestOutputHelper output)
     /// <summary>Strings on the stack at r10 - 224 ("hello", 0) and r10 - 208 (192.168.1.2, then 2001:db8::1 at r10 - 204).</summary>
     private static readonly string Strings =
         StackBytes([.. Encoding.ASCII.GetBytes("hello"), 0, 0, 0], 224) +
-        StackBytes([192, 168, 1, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], 208);
+        StackBytes([192, 168, 1, 2, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 1, 0, 0, 0, 0], 208);
 
     /// <summary>An argument that is the address of the stack string at r10 - <paramref name="offset"/>.</summary>
     private const string StackAddress = "stack:";
