@@ -47,6 +47,9 @@ public class MemoryHelperKernelTests(ITestOutputHelper output)
     [Theory]
     [InlineData(113, 16, "r10\nr3 += -64")]                  // probe_read_kernel from the stack
     [InlineData(113, 8, "0xfffffffffffff000 ll")]            // a kernel address with nothing mapped: -EFAULT, buffer zeroed
+    [InlineData(113, 8, "0 ll")]                             // NULL: -ERANGE, the kernel refuses user-half addresses outright
+    [InlineData(115, 8, "0 ll")]
+    [InlineData(113, 8, "0x8000000000000000 ll")]            // non-canonical: -ERANGE
     [InlineData(115, 32, "r10\nr3 += -64")]                  // probe_read_kernel_str: 14 with the NUL
     [InlineData(115, 5, "r10\nr3 += -64")]                   // cut to 4 bytes and a NUL: 5
     [InlineData(115, 16, "0xfffffffffffff000 ll")]           // -EFAULT, buffer zeroed

@@ -8,7 +8,8 @@ namespace Ebpf.Helpers.Linux;
 /// The probe-read helpers: copy from memory the program may not access directly. Kernel memory is the run's own
 /// memory (stack, context, packet, map values) plus the host's <see cref="ProbeAddressSpace.Kernel"/> regions of
 /// <see cref="RunContext.ProbeMemory"/>; user memory is its <see cref="ProbeAddressSpace.User"/> regions. Anything
-/// else is a fault: the destination is zeroed and the helper returns -EFAULT, as in the kernel.
+/// else is a fault: the destination is zeroed and the helper returns -EFAULT, as in the kernel; a kernel read of an
+/// address the x86-64 kernel never maps for itself (the user half, non-canonical addresses) is -ERANGE, as there.
 /// </summary>
 public static class ProbeHelpers
 {
@@ -42,7 +43,7 @@ public static class ProbeHelpers
         var destination = context.GetMemory(r1, (int)Math.Min((uint)r2, int.MaxValue), write: true);
         if (ProbeReads.TryCopy(context, r3, destination, source)) return 0;
         destination.Clear();
-        return Negative(Errno.EFAULT);
+        return Negative(FaultErrno(r3, source));
     });
 
     private static HelperDescriptor CopyString(int id, string name, ProbeSource source) => new(id, name, (r1, r2, r3, _, _, context) =>
@@ -51,6 +52,16 @@ public static class ProbeHelpers
         int result = ProbeReads.CopyString(context, r3, destination, source);
         if (result >= 0) return (ulong)result;
         destination.Clear();
-        return Negative(-result);
+        return Negative(FaultErrno(r3, source));
     });
+
+    /// <summary>The lowest canonical kernel address of x86-64 (4-level paging): below it, copy_from_kernel_nofault refuses with -ERANGE.</summary>
+    public const ulong KernelHalfStart = 0xffff_8000_0000_0000;
+
+    /// <summary>
+    /// What a failed read returns: -ERANGE for a kernel read of an address the kernel refuses outright
+    /// (copy_from_kernel_nofault_allowed: user half, non-canonical), otherwise -EFAULT.
+    /// </summary>
+    private static int FaultErrno(ulong address, ProbeSource source) =>
+        source == ProbeSource.Kernel && address < KernelHalfStart ? Errno.ERANGE : Errno.EFAULT;
 }
