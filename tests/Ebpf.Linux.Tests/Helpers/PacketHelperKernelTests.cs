@@ -104,6 +104,20 @@ public class PacketHelperKernelTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_computed_zero_udp_checksum_is_written_as_0xffff_like_the_kernel()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var packet = (byte[])Packet.Clone();
+        packet[40] = packet[41] = 0xff;
+        foreach (int flags in new[] { 0x20, 0x00 })
+        {
+            var source = CsumReplace.Replace("HELPER", "11").Replace("OFFSET", "40").Replace("FROMV", "0").Replace("TOV", "0").Replace("FLAGS", $"0x{flags:x}");
+            var outcome = AssertSameAsKernel("sched_cls", source, packet);
+            output.WriteLine($"flags 0x{flags:x}: checksum {Convert.ToHexString(outcome.DataOut, 40, 2)}");
+        }
+    }
+
     /// <summary>Stores 8 stack bytes into the packet: r0 = skb_store_bytes(skb, OFFSET, r10 - 8, LEN, FLAGS).</summary>
     private const string StoreBytes = """
         r6 = r1

@@ -64,6 +64,7 @@ public class PrintfKernelTests(ITestOutputHelper output)
                 args.AppendLine("r1 = r10");
                 args.AppendLine($"r1 += -{s[StackAddress.Length..]}");
             }
+            else if (arguments[i] is "const1") args.AppendLine("r1 = CONST1");
             else args.AppendLine($"r1 = 0x{Convert.ToUInt64(arguments[i]):x} ll");
             args.AppendLine($"*(u64 *)(r10 - {160 - 8 * i}) = r1");
         }
@@ -95,6 +96,19 @@ public class PrintfKernelTests(ITestOutputHelper output)
         if (KernelRequirement.Missing(output)) return;
         var outcome = AssertSameAsKernel("xdp", Source(format, arguments), PacketHelperKernelTests.Packet, format);
         output.WriteLine($"retval {(int)outcome.ReturnValue}: {Encoding.ASCII.GetString(outcome.DataOut, 14, 64).TrimEnd('\0')}");
+    }
+
+    [Theory]
+    [InlineData("%s", 600)]    // cut to the 511 bytes left in the 512-byte argument buffer
+    [InlineData("%s%d", 600)]  // nothing left for the number: -ENOSPC
+    [InlineData("%s%d", 500)]
+    [InlineData("%s%c", 511)]  // the string and its NUL fill the buffer: -ENOSPC for the character
+    public void Long_strings_fill_the_argument_buffer_like_the_kernel(string format, int length)
+    {
+        if (KernelRequirement.Missing(output)) return;
+        string text = new('y', length);
+        var outcome = AssertSameAsKernel("xdp", Source(format, ["const1", 7UL]), PacketHelperKernelTests.Packet, format, text);
+        output.WriteLine($"retval {(int)outcome.ReturnValue}");
     }
 
     public static TheoryData<string, object[]> BadFormats() => new()
