@@ -179,4 +179,21 @@ public class PrintfKernelTests(ITestOutputHelper output)
         var outcome = AssertSameAsKernel("xdp", source, PacketHelperKernelTests.Packet);
         output.WriteLine($"retval {(int)outcome.ReturnValue}");
     }
+
+    [Theory]
+    [InlineData("five %d %d %d %d %d\n", 40)]
+    [InlineData("five %d %d %d %d %d\n", 32)]   // -EINVAL: a conversion without an argument
+    [InlineData("five %d %d %d %d %d\n", 36)]   // -EINVAL: not a multiple of 8
+    public void Trace_vprintk_returns_the_kernels_length(string format, int dataLength)
+    {
+        if (KernelRequirement.Missing(output)) return;
+        byte[] bytes = [.. Encoding.ASCII.GetBytes(format), 0];
+        var padded = new byte[(bytes.Length + 7) / 8 * 8];
+        bytes.CopyTo(padded, 0);
+        string args = string.Concat(Enumerable.Range(0, 5).Select(i => $"r1 = {i * 111}\n*(u64 *)(r10 - {128 - 8 * i}) = r1\n"));
+        string source = StackBytes(padded, 64) + args +
+            $"r1 = r10\nr1 += -64\nr2 = {bytes.Length}\nr3 = r10\nr3 += -128\nr4 = {dataLength}\ncall 177\nexit\n";
+        var outcome = AssertSameAsKernel("xdp", source, PacketHelperKernelTests.Packet);
+        output.WriteLine($"retval {(int)outcome.ReturnValue}");
+    }
 }

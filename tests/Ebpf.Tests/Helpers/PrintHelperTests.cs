@@ -170,4 +170,15 @@ public abstract class PrintHelperTests
         var fault = Assert.Throws<ProgramFaultException>(() => new HelperRun(Engine).Run(source, new byte[8]));
         Assert.Contains("bpf_snprintf: argument 3", fault.Message);
     }
+
+    [Fact]
+    public void Trace_vprintk_takes_up_to_twelve_arguments_from_an_array()
+    {
+        byte[] memory = [.. "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d"u8, 0];
+        var lines = new List<string>();
+        string args = string.Concat(Enumerable.Range(0, 12).Select(i => $"r1 = {i + 1}\n*(u64 *)(r10 - {96 - 8 * i}) = r1\n"));
+        string source = "r6 = r1\n" + args + $"r1 = r6\nr2 = {memory.Length}\nr3 = r10\nr3 += -96\nr4 = 96\ncall 177\nexit\n";
+        Assert.Equal(26UL, new HelperRun(Engine).Run(source, memory, new RunContext { TraceSink = lines.Add }));
+        Assert.Equal(["1,2,3,4,5,6,7,8,9,10,11,12"], lines);
+    }
 }

@@ -18,17 +18,20 @@ public static class PrintHelpers
     /// whole message, or -EINVAL (no NUL within <c>fmt_size</c>, a bad or excess conversion, a non-printable character).
     /// </summary>
     public static readonly HelperDescriptor TracePrintk = new(6, "trace_printk", (r1, r2, r3, r4, r5, context) =>
+        Trace(context.GetMemory(r1, (int)Math.Min((uint)r2, int.MaxValue), write: false), [r3, r4, r5], context));
+
+    /// <summary>
+    /// <c>long bpf_trace_vprintk(const char *fmt, u32 fmt_size, const void *data, u32 data_len)</c>, id 177: as
+    /// <see cref="TracePrintk"/> with up to 12 arguments in an array of u64 (what libbpf's <c>bpf_printk</c> uses for
+    /// more than three); -EINVAL when <c>data_len</c> is not a multiple of 8 or exceeds 12 arguments.
+    /// </summary>
+    public static readonly HelperDescriptor TraceVprintk = new(177, "trace_vprintk", (r1, r2, r3, r4, _, context) =>
     {
         var format = context.GetMemory(r1, (int)Math.Min((uint)r2, int.MaxValue), write: false);
-        int nul = format.IndexOf((byte)0);
-        if (nul < 0) return Negative(Errno.EINVAL);
-        ReadOnlySpan<ulong> arguments = [r3, r4, r5];
-        int err = BpfPrintf.Prepare(format[..nul], arguments, context, out var specs);
-        if (err < 0) return Negative(-err);
-        var buffer = new byte[BpfPrintf.TraceBufferSize];
-        int length = BpfPrintf.Render(format[..nul], specs, buffer);
-        context.TraceSink?.Invoke(Encoding.UTF8.GetString(buffer, 0, Math.Min(length, buffer.Length - 1)));
-        return (ulong)length;
+        uint dataLength = (uint)r4;
+        if (dataLength % 8 != 0 || dataLength > BpfPrintf.MaxArguments * 8 || dataLength != 0 && r3 == 0)
+            return Negative(Errno.EINVAL);
+        return Trace(format, Arguments(r3, dataLength, context), context);
     });
 
     /// <summary>
@@ -45,15 +48,29 @@ public static class PrintHelpers
         var format = ConstantString(r3, context, "snprintf", 3);
         if (dataLength % 8 != 0 || dataLength > BpfPrintf.MaxArguments * 8 || dataLength != 0 && r4 == 0)
             return Negative(Errno.EINVAL);
-        var data = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(
-            dataLength == 0 ? Span<byte>.Empty : context.GetMemory(r4, (int)dataLength, write: false)).ToArray();
-        int err = BpfPrintf.Prepare(format, data, context, out var specs);
+        int err = BpfPrintf.Prepare(format, Arguments(r4, dataLength, context), context, out var specs);
         if (err < 0) return Negative(-err);
         return (ulong)(BpfPrintf.Render(format, specs, output) + 1);
     });
 
     /// <summary>Every helper of this group.</summary>
-    public static IReadOnlyList<HelperDescriptor> All { get; } = [TracePrintk, Snprintf];
+    public static IReadOnlyList<HelperDescriptor> All { get; } = [TracePrintk, Snprintf, TraceVprintk];
+
+    /// <summary>Formats into the 1024-byte trace buffer, hands the message to the sink, returns its whole length.</summary>
+    private static ulong Trace(ReadOnlySpan<byte> format, ReadOnlySpan<ulong> arguments, RunContext context)
+    {
+        int nul = format.IndexOf((byte)0);
+        if (nul < 0) return Negative(Errno.EINVAL);
+        int err = BpfPrintf.Prepare(format[..nul], arguments, context, out var specs);
+        if (err < 0) return Negative(-err);
+        var buffer = new byte[BpfPrintf.TraceBufferSize];
+        int length = BpfPrintf.Render(format[..nul], specs, buffer);
+        context.TraceSink?.Invoke(Encoding.UTF8.GetString(buffer, 0, Math.Min(length, buffer.Length - 1)));
+        return (ulong)length;
+    }
+
+    private static ulong[] Arguments(ulong address, uint length, RunContext context) =>
+        length == 0 ? [] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(context.GetMemory(address, (int)length, write: false)).ToArray();
 
     internal static ulong Negative(int errno) => unchecked((ulong)-(long)errno);
 }
