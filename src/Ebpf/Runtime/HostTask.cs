@@ -1,9 +1,13 @@
-using System.Runtime.InteropServices;
+using System.Globalization;
 
 namespace Ebpf.Runtime;
 
-/// <summary>The identity of the calling host thread, read from the OS once per thread (Linux: gettid, getuid, /proc comm).</summary>
-internal static partial class HostTask
+/// <summary>
+/// The identity of the calling host thread, read once per thread. On Linux from procfs (no native calls):
+/// <c>/proc/thread-self</c> names the thread id, <c>/proc/self/status</c> the real uid and gid,
+/// <c>/proc/thread-self/comm</c> the name the kernel itself reports.
+/// </summary>
+internal static class HostTask
 {
     [ThreadStatic] private static TaskIdentity? t_current;
 
@@ -12,22 +16,30 @@ internal static partial class HostTask
     private static TaskIdentity Read()
     {
         int process = Environment.ProcessId;
-        if (!OperatingSystem.IsLinux())
-            return new TaskIdentity(process, Environment.CurrentManagedThreadId, 0, 0, ProcessName());
-        string comm;
         try
         {
-            comm = File.ReadAllText("/proc/thread-self/comm").TrimEnd('\n');
+            if (OperatingSystem.IsLinux())
+            {
+                // "/proc/thread-self" links to "<pid>/task/<tid>".
+                string link = new FileInfo("/proc/thread-self").LinkTarget ?? throw new IOException("/proc/thread-self is not a link");
+                int thread = int.Parse(link[(link.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
+                string comm = File.ReadAllText("/proc/thread-self/comm").TrimEnd('\n');
+                var status = File.ReadAllLines("/proc/self/status");
+                return new TaskIdentity(process, thread, RealId(status, "Uid:"), RealId(status, "Gid:"), comm);
+            }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
-            comm = ProcessName();
+            // procfs unavailable (a sandbox): fall through to what .NET knows.
         }
-        catch (UnauthorizedAccessException)
-        {
-            comm = ProcessName();
-        }
-        return new TaskIdentity(process, GetThreadId(), GetUserId(), GetGroupId(), comm);
+        return new TaskIdentity(process, Environment.CurrentManagedThreadId, 0, 0, ProcessName());
+    }
+
+    /// <summary>The first (real) id of a "Uid:" or "Gid:" line: "Uid:\t1000\t1000\t1000\t1000".</summary>
+    private static uint RealId(string[] status, string key)
+    {
+        string line = status.First(l => l.StartsWith(key, StringComparison.Ordinal));
+        return uint.Parse(line[key.Length..].Split('\t', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
 
     private static string ProcessName()
@@ -35,13 +47,4 @@ internal static partial class HostTask
         using var self = System.Diagnostics.Process.GetCurrentProcess();
         return self.ProcessName;
     }
-
-    [LibraryImport("libc", EntryPoint = "gettid")]
-    private static partial int GetThreadId();
-
-    [LibraryImport("libc", EntryPoint = "getuid")]
-    private static partial uint GetUserId();
-
-    [LibraryImport("libc", EntryPoint = "getgid")]
-    private static partial uint GetGroupId();
 }

@@ -23,10 +23,21 @@ internal static partial class HostClocks
         ? ns
         : (ulong)(DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 
+    private static bool s_unavailable;
+
     private static ulong? Read(int clock)
     {
-        if (ClockGetTime(clock, out var time) != 0) return null;
-        return (ulong)time.Seconds * 1_000_000_000 + (ulong)time.Nanoseconds;
+        if (s_unavailable) return null;
+        try
+        {
+            if (ClockGetTime(clock, out var time) != 0) return null;
+            return (ulong)time.Seconds * 1_000_000_000 + (ulong)time.Nanoseconds;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unavailable = true;   // no C library under that name: use the .NET clocks
+            return null;
+        }
     }
 
     [StructLayout(LayoutKind.Sequential)]
