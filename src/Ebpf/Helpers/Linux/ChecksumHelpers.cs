@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Ebpf.Maps;
-using static Ebpf.Helpers.Linux.PrintHelpers;
+using static Ebpf.Helpers.Linux.HelperArguments;
 
 namespace Ebpf.Helpers.Linux;
 

@@ -41,6 +41,9 @@ internal static class HelperArguments
         }
     }
 
+    /// <summary>A negative errno as r0 (the kernel's helpers return -EINVAL and friends).</summary>
+    public static ulong Negative(int errno) => unchecked((ulong)-(long)errno);
+
     public static ProgramFaultException Fault(RunContext context, string helper, string detail) =>
         new(new ProgramFault(FaultKind.HelperError, context.CurrentInstruction, 0, 0, $"bpf_{helper}: {detail}"));
 }

@@ -71,6 +71,4 @@ public static class PrintHelpers
 
     private static ulong[] Arguments(ulong address, uint length, RunContext context) =>
         length == 0 ? [] : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(context.GetMemory(address, (int)length, write: false)).ToArray();
-
-    internal static ulong Negative(int errno) => unchecked((ulong)-(long)errno);
 }

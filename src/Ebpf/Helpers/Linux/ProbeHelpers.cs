@@ -1,6 +1,6 @@
 using Ebpf.Maps;
 using Ebpf.Runtime;
-using static Ebpf.Helpers.Linux.PrintHelpers;
+using static Ebpf.Helpers.Linux.HelperArguments;
 
 namespace Ebpf.Helpers.Linux;
 

@@ -1,7 +1,6 @@
 using Ebpf.Maps;
 using Ebpf.Runtime;
 using static Ebpf.Helpers.Linux.HelperArguments;
-using static Ebpf.Helpers.Linux.PrintHelpers;
 
 namespace Ebpf.Helpers.Linux;
 
