@@ -63,7 +63,7 @@ internal static unsafe class HelperDifferential
             string text = source;
             for (int i = 0; i < constants.Length; i++)
             {
-                byte[] bytes = [.. Encoding.ASCII.GetBytes(constants[i]), 0];
+                byte[] bytes = [.. Encoding.Latin1.GetBytes(constants[i]), 0];
                 var map = Map.Create(new MapSpec($"const{i}", MapType.Array, 4, (uint)bytes.Length, 1, MapCreationFlags.ReadOnlyProgram));
                 map.Update(new byte[4], bytes);
                 maps.Add(map);
@@ -107,7 +107,7 @@ internal static unsafe class HelperDifferential
 
     private static BpfFileDescriptor CreateFrozenString(string value)
     {
-        byte[] bytes = [.. Encoding.ASCII.GetBytes(value), 0];
+        byte[] bytes = [.. Encoding.Latin1.GetBytes(value), 0];
         var create = new MapCreateAttr { Type = (uint)MapType.Array, KeySize = 4, ValueSize = (uint)bytes.Length, MaxEntries = 1, Flags = (uint)MapCreationFlags.ReadOnlyProgram };
         var fd = new BpfFileDescriptor(BpfSyscall.Invoke(BpfCommand.MapCreate, ref create));
         var key = new byte[4];

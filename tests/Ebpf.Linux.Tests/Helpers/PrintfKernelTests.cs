@@ -87,6 +87,7 @@ public class PrintfKernelTests(ITestOutputHelper output)
         { "%px %p %020px", [0x1234abcdUL, 0UL, 0xffUL] },
         { "%pI4x1 and %pI6c", ["stack:208", "stack:204"] },
         { "%d %d %d %d %d %d %d %d %d %d %d %d", [1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL, 8UL, 9UL, 10UL, 11UL, 12UL] },
+        { "caf\u00e9 \u00c3\u00a9 %s\u00a1 %s\u00a0|%pI4\u00e9\u00a9|", ["stack:224", "stack:224", "stack:208"] },   // bytes >= 0x80 as text; Latin-1 ctype after conversions
     };
 
     [Theory]
@@ -122,6 +123,7 @@ public class PrintfKernelTests(ITestOutputHelper output)
         { "%pZ", [1UL] },
         { "%pI5", [1UL] },
         { "bell\a", [] },
+        { "%\u00e9", [1UL] },   // non-ASCII after '%'
         { "trailing %", [1UL] },
     };
 

@@ -9,8 +9,9 @@ namespace Ebpf.Helpers.Linux.Printf;
 /// capture of <c>bpf_bprintf_prepare</c> (kernel/bpf/helpers.c) followed by the rendering of <c>bstr_printf</c>
 /// (lib/vsprintf.c). Accepted: <c>%d %i %u %x %X</c> with <c>l</c>/<c>ll</c>, <c>%c</c>, <c>%s</c>, <c>%%</c>,
 /// <c>%p</c> (hashed), <c>%pK</c>, <c>%px</c>, <c>%ps %pS %pB</c>, <c>%pks %pus</c>, <c>%pI4 %pi4 %pI6 %pi6</c>;
-/// flags <c>0 + - space</c> and a width; no precision, no <c>#</c>, no <c>h</c>. Anything else, a non-printable
-/// character, or more conversions than arguments is -EINVAL.
+/// flags <c>0 + - space</c> and a width; no precision, no <c>#</c>, no <c>h</c>. Anything else, an ASCII control
+/// character, a non-ASCII byte after <c>%</c>, or more conversions than arguments is -EINVAL; other bytes of 0x80 and
+/// above pass through as text (UTF-8), as Linux 6.18 allows.
 /// </summary>
 internal static class BpfPrintf
 {
@@ -37,7 +38,8 @@ internal static class BpfPrintf
         for (int i = 0; i < format.Length; i++)
         {
             byte c = format[i];
-            if (!IsAscii(c) || !IsPrint(c) && !IsSpace(c)) return -Errno.EINVAL;
+            // Plain text may hold bytes >= 0x80 (UTF-8), not ASCII control characters (Linux 6.18+).
+            if (IsAscii(c) && !IsPrint(c) && !IsSpace(c)) return -Errno.EINVAL;
             if (c != '%') continue;
             if (At(format, i + 1) == '%')
             {
@@ -47,6 +49,7 @@ internal static class BpfPrintf
             if (next >= arguments.Length) return -Errno.EINVAL;
             int start = i;
             i++;
+            if (!IsAscii(At(format, i))) return -Errno.EINVAL;   // conversions are ASCII only
             var flags = PrintfFlags.None;
             for (; ; i++)
             {
@@ -348,11 +351,15 @@ internal static class BpfPrintf
 
     private static bool IsPrint(byte c) => c is >= 0x20 and < 0x7f;
 
-    private static bool IsSpace(byte c) => c is (byte)' ' or >= 9 and <= 13;
+    // The kernel's ctype table (lib/ctype.c) is Latin-1: it matters where the parser looks one byte past a conversion.
 
-    private static bool IsPunct(byte c) => c is >= 0x21 and <= 0x2f or >= 0x3a and <= 0x40 or >= 0x5b and <= 0x60 or >= 0x7b and <= 0x7e;
+    private static bool IsSpace(byte c) => c is (byte)' ' or >= 9 and <= 13 or 0xa0;
 
-    private static bool IsAlphanumeric(byte c) => c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z';
+    private static bool IsPunct(byte c) =>
+        c is >= 0x21 and <= 0x2f or >= 0x3a and <= 0x40 or >= 0x5b and <= 0x60 or >= 0x7b and <= 0x7e or >= 0xa1 and <= 0xbf or 0xd7 or 0xf7;
+
+    private static bool IsAlphanumeric(byte c) =>
+        c is >= (byte)'0' and <= (byte)'9' or >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= 0xc0 and not 0xd7 and not 0xf7;
 
     /// <summary>Writes into a bounded buffer and counts every byte, written or not (vsnprintf's length).</summary>
     private ref struct Writer(Span<byte> output)
