@@ -78,7 +78,8 @@ public class GeneratedHelperKernelTests(ITestOutputHelper output)
             random.NextBytes(packet.AsSpan(14));
             int from = 4 * random.Next(0, 6), to = 4 * random.Next(0, 6);
             uint seedValue = random.Next(3) == 0 ? 0u : (uint)random.NextInt64(0, 1L << 32);
-            // csum_diff of two packet slices, then that difference applied at an even offset by l4_csum_replace.
+            // csum_diff of two packet slices, then that difference applied at an even offset by l4_csum_replace;
+            // r0 = l4's result << 16 | the 16-bit difference.
             string source = $"""
                 r6 = r1
                 r7 = *(u32 *)(r6 + 76)
@@ -94,14 +95,15 @@ public class GeneratedHelperKernelTests(ITestOutputHelper output)
                 r4 = {to}
                 r5 = 0x{seedValue:x} ll
                 call 28
+                r9 = r0
                 r4 = r0
                 r1 = r6
                 r2 = {2 * random.Next(7, 38)}
                 r3 = 0
                 r5 = 0x{(random.Next(2) == 0 ? 0x20 : 0x10):x}
                 call 11
-                r0 <<= 32
-                r0 |= r4
+                r0 <<= 16
+                r0 |= r9
                 exit
                 out:
                 r0 = 0xdead
