@@ -19,7 +19,7 @@ public sealed unsafe class PacketFrame : IDisposable
     /// <summary>The room the kernel keeps at the end of a frame for <c>struct skb_shared_info</c>.</summary>
     public const int Tailroom = 320;
 
-    internal PacketFrame(int contextSize, ProgramTypes.PacketLayout layout = ProgramTypes.PacketLayout.Xdp)
+    internal PacketFrame(int contextSize, ProgramTypes.PacketLayout layout)
     {
         Layout = layout;
         Start = (byte*)NativeMemory.AlignedAlloc(FrameSize, 64);

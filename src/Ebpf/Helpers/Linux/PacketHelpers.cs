@@ -99,12 +99,5 @@ public static unsafe class PacketHelpers
     /// <summary>Every packet helper.</summary>
     public static IReadOnlyList<HelperDescriptor> All { get; } = [XdpAdjustHead, XdpAdjustMeta, XdpAdjustTail, SkbLoadBytes, SkbStoreBytes];
 
-    private static PacketFrame Frame(ulong contextArgument, RunContext context, string helper)
-    {
-        if (context.HostState is not PacketFrame frame)
-            throw Fault(context, helper, "this run has no packet; run the program with TestRunner on a packet program type");
-        if (contextArgument != context.ContextAddress)
-            throw Fault(context, helper, $"argument 1 (0x{contextArgument:x}) is not the program's context (r1 at entry)");
-        return frame;
-    }
+    private static PacketFrame Frame(ulong contextArgument, RunContext context, string helper) => PacketFrames.Of(contextArgument, context, helper);
 }
