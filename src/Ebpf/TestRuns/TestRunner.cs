@@ -62,6 +62,7 @@ public static unsafe class TestRunner
         context ??= new RunContext();
         context.Clear();
         context.ProcessorSlot = processorSlot;
+        using var release = new ClearOnExit(context);   // disposed before the frame: no region of the context outlives it
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
@@ -81,6 +82,12 @@ public static unsafe class TestRunner
             ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
             : frame.Packet.ToArray();
         return new TestRunResult((uint)r0, dataOut, duration) { Redirect = frame.Redirect };
+    }
+
+    /// <summary>Clears a run context when the test run ends, so that a caller's context keeps no pointer into the freed frame.</summary>
+    private readonly struct ClearOnExit(RunContext context) : IDisposable
+    {
+        public void Dispose() => context.Clear();
     }
 
     /// <summary>

@@ -147,4 +147,18 @@ public abstract class PacketHelperTests
         Assert.Equal(verdict, result.ReturnValue);
         Assert.Equal(recorded ? new RedirectTarget(9, (ulong)flags) : null, result.Redirect);
     }
+
+    [Fact]
+    public void A_context_given_to_a_test_run_keeps_its_host_settings_and_no_regions()
+    {
+        var lines = new List<string>();
+        var context = new RunContext { TraceSink = lines.Add };
+        byte[] format = [.. "len %d"u8, 0];
+        string source = Ebpf.Tests.Helpers.HelperRun.StackBytes(format, 8) + "r1 = r10\nr1 += -8\nr2 = 7\nr3 = 42\ncall 6\nr0 = 2\nexit\n";
+        var program = ExecutionEngines.Prepare(Engine, Assembler.Assemble(source), TestRunner.OptionsFor(KnownProgramTypes.Xdp));
+        TestRunner.Run(program, KnownProgramTypes.Xdp, Ipv4, repeat: 2, context: context);
+        Assert.Equal(["len 42", "len 42"], lines);
+        Assert.Equal(0, context.RegionCount);
+        Assert.Null(context.HostState);
+    }
 }
