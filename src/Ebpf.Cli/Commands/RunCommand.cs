@@ -59,6 +59,9 @@ internal static class RunCommand
             if (collection.FallbackReasons[programSpec.Name] is { } fallback) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
 
             var results = new List<JsonObject>();
+            var trace = new List<string>();
+            // bpf_trace_printk lines, one per call; the kernel's trace pipe ends each line itself, so a final newline is dropped.
+            var runContext = new RunContext { TraceSink = line => trace.Add(line.EndsWith('\n') ? line[..^1] : line) };
             TestRunResult? last = null;
             for (int round = 0; round < parse.GetValue(runs); round++)
             {
@@ -66,10 +69,11 @@ internal static class RunCommand
                 {
                     try
                     {
-                        last = TestRunner.Run(executable, type, input);
-                        var result = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
-                        if (last.ContextOut is { } contextOut) result["ctx_out"] = Hex(contextOut);
-                        results.Add(result);
+                        last = TestRunner.Run(executable, type, input with { Context = runContext });
+                        var run = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
+                        if (last.ContextOut is { } contextOut) run["ctx_out"] = Hex(contextOut);
+                        if (last.Redirect is { } redirect) run["redirect"] = new JsonObject { ["ifindex"] = redirect.Ifindex, ["flags"] = redirect.Flags };
+                        results.Add(run);
                     }
                     catch (TestRunException e)
                     {
@@ -97,10 +101,14 @@ internal static class RunCommand
                 report["maps"] = maps;
                 report["ringbuf"] = rings;
             }
-            report["trace"] = new JsonArray();
+            report["trace"] = new JsonArray([.. trace.Select(line => JsonValue.Create(line))]);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
-            else WriteTable(output, programSpec.Name, type, results, parse.GetValue(dumpMaps) ? report : null);
+            else
+            {
+                WriteTable(output, programSpec.Name, type, results, parse.GetValue(dumpMaps) ? report : null);
+                foreach (var line in trace) output.WriteLine($"trace: {line}");
+            }
             return results.Any(r => r.ContainsKey("error")) ? CommandAction.Failure : 0;
         }, parse.InvocationConfiguration.Error));
         return command;

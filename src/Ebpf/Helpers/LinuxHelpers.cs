@@ -14,5 +14,7 @@ public static class LinuxHelpers
     /// <summary>Every Linux helper this library implements.</summary>
     public static IReadOnlyList<HelperDescriptor> All { get; } =
         [.. MapHelpers.All, .. RingBufferHelpers.All, .. SystemHelpers.All, .. PacketHelpers.All, .. TailCallHelpers.All,
-         .. CallbackHelpers.All];
+         .. CallbackHelpers.All,
+         .. PrintHelpers.All, .. ProbeHelpers.All, .. StringHelpers.All, .. TaskHelpers.All, .. ClockHelpers.All,
+         .. ChecksumHelpers.All, .. RedirectHelpers.All];
 }

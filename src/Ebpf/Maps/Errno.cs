@@ -30,6 +30,8 @@ public static class Errno
     public const int EINVAL = 22;
     /// <summary>No space left (LPM trie full).</summary>
     public const int ENOSPC = 28;
+    /// <summary>Result out of range (string to number conversion).</summary>
+    public const int ERANGE = 34;
     /// <summary>Operation not supported (POSIX value).</summary>
     public const int EOPNOTSUPP = 95;
     /// <summary>Operation not supported (the kernel-internal value 524 that bpf() returns for some map operations).</summary>
@@ -51,6 +53,7 @@ public static class Errno
         ENODEV => "ENODEV",
         EINVAL => "EINVAL",
         ENOSPC => "ENOSPC",
+        ERANGE => "ERANGE",
         EOPNOTSUPP => "EOPNOTSUPP",
         ENOTSUPP => "ENOTSUPP",
         _ => errno.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -42,6 +42,18 @@ public sealed class RunContext
     /// <summary>Host state for helpers (for instance the program's maps); engines ignore it.</summary>
     public object? HostState { get; set; }
 
+    /// <summary>
+    /// Where <c>bpf_trace_printk</c> writes its lines (the kernel's trace pipe): each call gives the formatted message
+    /// exactly as the kernel formats it (a trailing newline is the program's). Null discards them. Kept by <see cref="Clear"/>.
+    /// </summary>
+    public Action<string>? TraceSink { get; set; }
+
+    /// <summary>The task the <c>bpf_get_current_*</c> helpers report; null means the host thread running the program. Kept by <see cref="Clear"/>.</summary>
+    public TaskIdentity? Task { get; set; }
+
+    /// <summary>Read-only memory offered to <c>bpf_probe_read_*</c> beyond the run's regions (null: none). Kept by <see cref="Clear"/>.</summary>
+    public ProbeMemory? ProbeMemory { get; set; }
+
     /// <summary>The processor slot of the thread running the program (per-CPU maps and <c>bpf_get_smp_processor_id</c> use it).</summary>
     public int ProcessorSlot { get; set; }
 
@@ -252,6 +264,9 @@ public sealed class RunContext
                 $"a helper was given {length} bytes at 0x{address:x}, which is not {(write ? "writable " : "")}memory of this run"));
         return new Span<byte>((void*)address, length);
     }
+
+    /// <summary>Whether a helper may read <paramref name="size"/> bytes at <paramref name="address"/>: a region of the run, a map value, or the stack.</summary>
+    internal bool CanRead(ulong address, ulong size) => Allows(address, size, write: false) || StackContains(address, size);
 
     internal ulong StackLow { get; set; }
 

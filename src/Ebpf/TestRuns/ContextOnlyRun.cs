@@ -25,7 +25,10 @@ internal static unsafe class ContextOnlyRun
         try
         {
             bytes.CopyTo(new Span<byte>(memory, bytes.Length));
-            var context = new RunContext { ProcessorSlot = input.ProcessorSlot };
+            var context = input.Context ?? new RunContext();
+            context.Clear();
+            context.ProcessorSlot = input.ProcessorSlot;
+            using var release = new TestRunner.ClearOnExit(context);   // no region of the context outlives the memory
             if (type.Input == ContextInput.Memory)
             {
                 context.ResetForMemory((nint)memory, regionSize);

@@ -19,14 +19,21 @@ public sealed unsafe class PacketFrame : IDisposable
     /// <summary>The room the kernel keeps at the end of a frame for <c>struct skb_shared_info</c>.</summary>
     public const int Tailroom = 320;
 
-    internal PacketFrame(int contextSize)
+    internal PacketFrame(int contextSize, ProgramTypes.PacketLayout layout)
     {
+        Layout = layout;
         Start = (byte*)NativeMemory.AlignedAlloc(FrameSize, 64);
         Context = (byte*)NativeMemory.AlignedAlloc((nuint)Math.Max(contextSize, 8), 8);
         ContextSize = contextSize;
         new Span<byte>(Start, FrameSize).Clear();
         new Span<byte>(Context, Math.Max(contextSize, 8)).Clear();
     }
+
+    /// <summary>How the kernel lays out this packet: XDP, or an skb for tc or socket-filter programs. Helpers that exist for one kind only check it.</summary>
+    public ProgramTypes.PacketLayout Layout { get; }
+
+    /// <summary>Where <c>bpf_redirect</c> last asked to send the packet during the run, or null.</summary>
+    public RedirectTarget? Redirect { get; internal set; }
 
     /// <summary>The first byte of the frame.</summary>
     public byte* Start { get; }

@@ -24,6 +24,13 @@ public sealed record TestRunInput
     /// <summary>The processor slot the run uses (per-CPU maps, <c>bpf_get_smp_processor_id</c>).</summary>
     public int ProcessorSlot { get; init; }
 
+    /// <summary>
+    /// A run context to use, for the host's settings (<see cref="Runtime.RunContext.TraceSink"/>,
+    /// <see cref="Runtime.RunContext.Task"/>, <see cref="Runtime.RunContext.ProbeMemory"/>); the test run clears and fills
+    /// everything else, and clears it again when the run ends. Null: a fresh one.
+    /// </summary>
+    public Runtime.RunContext? Context { get; init; }
+
     /// <summary>Whether the kernel would build a context structure for this run: <c>ctx_in</c> or <c>ctx_out</c> given.</summary>
     public bool HasContext => ContextIn is not null || ContextOut;
 }

@@ -8,7 +8,15 @@ public sealed record TestRunResult(uint ReturnValue, byte[] DataOut, long Durati
 {
     /// <summary>The context after the run (the kernel's <c>ctx_out</c>), or null when the run gives none back.</summary>
     public byte[]? ContextOut { get; init; }
+
+    /// <summary>The target of the last <c>bpf_redirect</c> of the run, which the kernel acts on when the verdict is XDP_REDIRECT or TC_ACT_REDIRECT; null when the program called none.</summary>
+    public RedirectTarget? Redirect { get; init; }
 }
+
+/// <summary>Where <c>bpf_redirect</c> sends a packet.</summary>
+/// <param name="Ifindex">The target interface index.</param>
+/// <param name="Flags">The flags (<c>BPF_F_INGRESS</c> = 1: to the interface's ingress instead of its egress).</param>
+public sealed record RedirectTarget(uint Ifindex, ulong Flags);
 
 /// <summary>A test run the kernel would refuse; <see cref="Errno"/> is what BPF_PROG_TEST_RUN returns.</summary>
 public sealed class TestRunException : EbpfException

@@ -28,13 +28,23 @@ public static unsafe class TestRunner
         (options ?? new ExecutionOptions()) with { ContextPointerFields = type.PointerFieldOffsets };
 
     /// <summary>Runs <paramref name="program"/> on <paramref name="data"/> <paramref name="repeat"/> times, as the kernel's test run without a context.</summary>
+    /// <param name="program">The prepared program (see <see cref="OptionsFor"/>).</param>
+    /// <param name="type">Its program type, which decides how packet and context are built.</param>
+    /// <param name="data">The packet, from its Ethernet header.</param>
+    /// <param name="repeat">How many times to run it; the duration is the mean.</param>
+    /// <param name="processorSlot">The processor slot the runs use.</param>
+    /// <param name="context">
+    /// A context to run with, for the host's settings (<see cref="RunContext.TraceSink"/>, <see cref="RunContext.Task"/>,
+    /// <see cref="RunContext.ProbeMemory"/>); the test run clears and fills everything else. Null: a fresh one.
+    /// </param>
     /// <exception cref="TestRunException">The kernel would refuse the input (EINVAL), e.g. a packet shorter than 14 bytes.</exception>
     /// <exception cref="ProgramFaultException">A run faulted.</exception>
-    public static TestRunResult Run(IExecutableProgram program, ProgramType type, ReadOnlySpan<byte> data, int repeat = 1, int processorSlot = 0)
+    public static TestRunResult Run(IExecutableProgram program, ProgramType type, ReadOnlySpan<byte> data, int repeat = 1, int processorSlot = 0,
+        RunContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(type);
         if (type.Packet == PacketLayout.None) throw new TestRunException(Errno.ENOTSUPP, $"test runs of {type.Name} programs take no packet");
-        return Run(program, type, new TestRunInput { Data = data.ToArray(), Repeat = repeat, ProcessorSlot = processorSlot });
+        return Run(program, type, new TestRunInput { Data = data.ToArray(), Repeat = repeat, ProcessorSlot = processorSlot, Context = context });
     }
 
     /// <summary>
@@ -78,7 +88,7 @@ public static unsafe class TestRunner
         if (!xdp) CheckNetworkHeader(type, data);
         int repeat = Math.Max(1, input.Repeat);
 
-        using var frame = new PacketFrame(type.ContextSize);
+        using var frame = new PacketFrame(type.ContextSize, type.Packet);
         ulong frameData = (ulong)frame.Start + (ulong)headroom;
         data.CopyTo(new Span<byte>((void*)frameData, data.Length));
         frame.DataMeta = frameData;
@@ -88,7 +98,10 @@ public static unsafe class TestRunner
         if (networkLayer) frame.Data += EthernetHeaderLength;
         if (!xdp) frame.DataMeta = frame.Data;
 
-        var context = new RunContext { ProcessorSlot = input.ProcessorSlot };
+        var context = input.Context ?? new RunContext();
+        context.Clear();
+        context.ProcessorSlot = input.ProcessorSlot;
+        using var release = new ClearOnExit(context);   // disposed before the frame: no region of the context outlives it
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
@@ -114,7 +127,13 @@ public static unsafe class TestRunner
             : frame.Packet.ToArray();
         byte[]? contextOut = ctx is null || !input.ContextOut ? null
             : xdp ? XdpContextIn.Write(ctx, frame) : SkBuffContextIn.Write(ctx, frame.Context);
-        return new TestRunResult((uint)r0, dataOut, duration) { ContextOut = contextOut };
+        return new TestRunResult((uint)r0, dataOut, duration) { ContextOut = contextOut, Redirect = frame.Redirect };
+    }
+
+    /// <summary>Clears a run context when the test run ends, so that a caller's context keeps no pointer into the freed frame.</summary>
+    internal readonly struct ClearOnExit(RunContext context) : IDisposable
+    {
+        public void Dispose() => context.Clear();
     }
 
     /// <summary>

@@ -27,6 +27,23 @@ internal static class HelperArguments
         return address;
     }
 
+    /// <summary>
+    /// A constant string argument (the kernel's ARG_PTR_TO_CONST_STR, which its verifier proves NUL-terminated): the
+    /// bytes before the NUL, which must lie in readable memory of the run.
+    /// </summary>
+    public static unsafe ReadOnlySpan<byte> ConstantString(ulong address, RunContext context, string helper, int argument)
+    {
+        for (ulong length = 0; ; length++)
+        {
+            if (!context.CanRead(address + length, 1))
+                throw Fault(context, helper, $"argument {argument} (0x{address:x}) is not a NUL-terminated string in memory of this run; pass a constant string (e.g. from .rodata)");
+            if (*(byte*)(address + length) == 0) return new ReadOnlySpan<byte>((void*)address, (int)length);
+        }
+    }
+
+    /// <summary>A negative errno as r0 (the kernel's helpers return -EINVAL and friends).</summary>
+    public static ulong Negative(int errno) => unchecked((ulong)-(long)errno);
+
     public static ProgramFaultException Fault(RunContext context, string helper, string detail) =>
         new(new ProgramFault(FaultKind.HelperError, context.CurrentInstruction, 0, 0, $"bpf_{helper}: {detail}"));
 }

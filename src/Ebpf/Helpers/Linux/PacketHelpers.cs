@@ -1,4 +1,5 @@
 using Ebpf.Maps;
+using Ebpf.ProgramTypes;
 using Ebpf.Runtime;
 using Ebpf.TestRuns;
 using static Ebpf.Helpers.Linux.HelperArguments;
@@ -72,15 +73,31 @@ public static unsafe class PacketHelpers
         return 0;
     });
 
-    /// <summary>Every packet helper.</summary>
-    public static IReadOnlyList<HelperDescriptor> All { get; } = [XdpAdjustHead, XdpAdjustMeta, XdpAdjustTail, SkbLoadBytes];
+    /// <summary>BPF_F_RECOMPUTE_CSUM: update skb->csum for the change (a test-run skb has none to update).</summary>
+    public const ulong RecomputeChecksum = 1;
 
-    private static PacketFrame Frame(ulong contextArgument, RunContext context, string helper)
+    /// <summary>BPF_F_INVALIDATE_HASH: clear skb->hash.</summary>
+    public const ulong InvalidateHash = 2;
+
+    /// <summary>
+    /// <c>long bpf_skb_store_bytes(struct sk_buff *skb, u32 offset, const void *from, u32 len, u64 flags)</c>, id 9
+    /// (tc): copies <c>len</c> bytes into the packet at <c>offset</c>; -EINVAL for unknown flags, -EFAULT when the
+    /// bytes do not lie inside the packet.
+    /// </summary>
+    public static readonly HelperDescriptor SkbStoreBytes = new(9, "skb_store_bytes", (r1, r2, r3, r4, r5, context) =>
     {
-        if (context.HostState is not PacketFrame frame)
-            throw Fault(context, helper, "this run has no packet; run the program with TestRunner on a packet program type");
-        if (contextArgument != context.ContextAddress)
-            throw Fault(context, helper, $"argument 1 (0x{contextArgument:x}) is not the program's context (r1 at entry)");
-        return frame;
-    }
+        var frame = PacketFrames.WritableSkb(r1, context, "skb_store_bytes");
+        uint offset = (uint)r2, length = (uint)r4;
+        var source = context.GetMemory(r3, (int)Math.Min(length, int.MaxValue), write: false);
+        if ((r5 & ~(RecomputeChecksum | InvalidateHash)) != 0) return unchecked((ulong)-Errno.EINVAL);
+        if (offset > int.MaxValue || (ulong)offset + length > frame.DataEnd - frame.Data) return unchecked((ulong)-Errno.EFAULT);
+        source.CopyTo(new Span<byte>((void*)(frame.Data + offset), (int)length));   // CopyTo handles overlap
+        if ((r5 & InvalidateHash) != 0) *(uint*)(frame.Context + SkBuffContext.Hash) = 0;
+        return 0;
+    });
+
+    /// <summary>Every packet helper.</summary>
+    public static IReadOnlyList<HelperDescriptor> All { get; } = [XdpAdjustHead, XdpAdjustMeta, XdpAdjustTail, SkbLoadBytes, SkbStoreBytes];
+
+    private static PacketFrame Frame(ulong contextArgument, RunContext context, string helper) => PacketFrames.Of(contextArgument, context, helper);
 }

@@ -17,8 +17,14 @@ public static class SystemHelpers
     /// <summary><c>u64 bpf_ktime_get_boot_ns(void)</c>, id 125: time since boot in nanoseconds (this host's monotonic clock).</summary>
     public static readonly HelperDescriptor KtimeGetBootNs = new(125, "ktime_get_boot_ns", (_, _, _, _, _, _) => MonotonicNanoseconds());
 
+    /// <summary>
+    /// <c>long bpf_get_numa_node_id(void)</c>, id 42: the NUMA node of the processor. The runtime's processor slots
+    /// form one node, so it is 0, as on a single-node machine.
+    /// </summary>
+    public static readonly HelperDescriptor GetNumaNodeId = new(42, "get_numa_node_id", (_, _, _, _, _, _) => 0);
+
     /// <summary>Every helper of this group.</summary>
-    public static IReadOnlyList<HelperDescriptor> All { get; } = [KtimeGetNs, GetPrandomU32, GetSmpProcessorId, KtimeGetBootNs];
+    public static IReadOnlyList<HelperDescriptor> All { get; } = [KtimeGetNs, GetPrandomU32, GetSmpProcessorId, KtimeGetBootNs, GetNumaNodeId];
 
     private static ulong MonotonicNanoseconds()
     {
