@@ -35,13 +35,16 @@ internal static class RunCommand
         {
             file, program, engine, dataHex, data, runs, repeat, json, dumpMaps,
         };
+        var capture = PcapRunOptions.AddTo(command);
         command.Validators.Add(r =>
         {
-            if ((r.GetResult(dataHex) is null) == (r.GetResult(data) is null))
-                r.AddError("give the packets either as --data-hex or as --data");
+            if (new[] { r.GetResult(dataHex), r.GetResult(data), r.GetResult(capture.Input) }.Count(given => given is not null) != 1)
+                r.AddError("give the packets either as --data-hex, as --data or as --pcap");
         });
         command.SetAction(parse => CommandAction.Run(() =>
         {
+            if (parse.GetResult(capture.Input) is not null)
+                return PcapRun.Execute(parse, capture, parse.GetValue(file)!, parse.GetValue(program), parse.GetValue(engine)!, parse.GetValue(json), parse.GetValue(dumpMaps));
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
             var programSpec = ChooseProgram(spec, parse.GetValue(program), path);
@@ -100,7 +103,7 @@ internal static class RunCommand
         return command;
     }
 
-    private static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
+    internal static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
     {
         if (name is not null)
             return spec.FindProgram(name) ?? throw new UsageException($"{path} has no program '{name}'; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");
