@@ -52,6 +52,7 @@ public sealed class PcapNgReader : ICaptureReader
         if (BinaryPrimitives.ReadUInt32LittleEndian(_blockHeader) != SectionHeaderType)
             throw Error(0, "a pcapng file starts with a Section Header Block (type 0x0a0d0d0a)");
         ReadSectionHeader(0);
+        _blocks = 1;
     }
 
     /// <inheritdoc />

@@ -49,48 +49,57 @@ public sealed class CaptureRunner
         var batch = new Batch(BatchSize);
         var tally = new Tally(_type, ProcessorSlots);
         CaptureFormatException? formatError = null;
-        bool more = true;
-        while (more)
+        var slots = new TestRunSlot[ProcessorSlots];
+        for (int slot = 0; slot < slots.Length; slot++) slots[slot] = new TestRunSlot(_type, slot);
+        try
         {
-            batch.Count = 0;
-            try
+            bool more = true;
+            while (more)
             {
-                while (batch.Count < batch.Capacity && reader.TryRead(out var packet)) batch.Add(packet, this);
-                more = batch.Count == batch.Capacity;
+                batch.Count = 0;
+                try
+                {
+                    while (batch.Count < batch.Capacity && reader.TryRead(out var packet)) batch.Add(packet, this);
+                    more = batch.Count == batch.Capacity;
+                }
+                catch (CaptureFormatException e)
+                {
+                    formatError = e;
+                    more = false;
+                }
+                RunBatch(batch, slots);
+                tally.Add(batch, writer);
+                progress?.Invoke(reader.Position);
             }
-            catch (CaptureFormatException e)
-            {
-                formatError = e;
-                more = false;
-            }
-            RunBatch(batch);
-            tally.Add(batch, writer);
-            progress?.Invoke(reader.Position);
+        }
+        finally
+        {
+            foreach (var slot in slots) slot.Dispose();
         }
         writer?.Flush();
         return tally.Summary(System.Diagnostics.Stopwatch.GetElapsedTime(started), formatError);
     }
 
-    private void RunBatch(Batch batch)
+    private void RunBatch(Batch batch, TestRunSlot[] slots)
     {
         if (ProcessorSlots == 1)
         {
-            for (int i = 0; i < batch.Count; i++) RunOne(batch, i, 0);
+            for (int i = 0; i < batch.Count; i++) RunOne(batch, i, slots[0]);
             return;
         }
         Parallel.For(0, ProcessorSlots, new ParallelOptions { MaxDegreeOfParallelism = ProcessorSlots }, slot =>
         {
             for (int i = 0; i < batch.Count; i++)
-                if (batch.Slots[i] == slot) RunOne(batch, i, slot);
+                if (batch.Slots[i] == slot) RunOne(batch, i, slots[slot]);
         });
     }
 
-    private void RunOne(Batch batch, int i, int slot)
+    private void RunOne(Batch batch, int i, TestRunSlot slot)
     {
         if (batch.Frames[i] is not { } frame) return;
         try
         {
-            var result = TestRunner.Run(_program, _type, frame, 1, slot);
+            var result = slot.Run(_program, frame);
             batch.Results[i] = new Outcome(null, 0, result.ReturnValue, result.DataOut, null);
         }
         catch (TestRunException e)

@@ -31,6 +31,16 @@ public static unsafe class TestRunner
     {
         ArgumentNullException.ThrowIfNull(program);
         ArgumentNullException.ThrowIfNull(type);
+        CheckPacket(type, data);
+        if (repeat < 1) repeat = 1;
+
+        using var frame = new PacketFrame(type.ContextSize);
+        return RunIn(frame, new RunContext(), program, type, data, repeat, processorSlot);
+    }
+
+    /// <summary>Refuses what the kernel's test run refuses (EINVAL for a packet of the wrong size, ENOTSUPP for types without packets).</summary>
+    internal static void CheckPacket(ProgramType type, ReadOnlySpan<byte> data)
+    {
         if (type.Packet == PacketLayout.None) throw new TestRunException(Errno.ENOTSUPP, $"test runs of {type.Name} programs take no packet");
         int headroom = type.Packet == PacketLayout.Xdp ? PacketFrame.XdpHeadroom : SkbHeadroom;
         int maxSize = PacketFrame.FrameSize - headroom - PacketFrame.Tailroom;
@@ -38,9 +48,18 @@ public static unsafe class TestRunner
             throw new TestRunException(Errno.EINVAL,
                 $"a {type.Name} test run takes {EthernetHeaderLength} to {maxSize} bytes of packet (an Ethernet frame), not {data.Length}");
         if (type.Packet is PacketLayout.SkbFromLinkLayer or PacketLayout.SkbFromNetworkLayer) CheckNetworkHeader(type, data);
-        if (repeat < 1) repeat = 1;
+    }
 
-        using var frame = new PacketFrame(type.ContextSize);
+    /// <summary>
+    /// Runs on a checked packet in <paramref name="frame"/> and <paramref name="context"/>, both (re)initialised here
+    /// exactly as fresh ones would be, so a caller may reuse them for many packets on one thread.
+    /// </summary>
+    internal static TestRunResult RunIn(PacketFrame frame, RunContext context, IExecutableProgram program, ProgramType type,
+        ReadOnlySpan<byte> data, int repeat, int processorSlot)
+    {
+        int headroom = type.Packet == PacketLayout.Xdp ? PacketFrame.XdpHeadroom : SkbHeadroom;
+        new Span<byte>(frame.Start, PacketFrame.FrameSize).Clear();
+        new Span<byte>(frame.Context, frame.ContextSize).Clear();
         ulong frameData = (ulong)frame.Start + (ulong)headroom;
         data.CopyTo(new Span<byte>((void*)frameData, data.Length));
         frame.Data = frameData;
@@ -49,7 +68,8 @@ public static unsafe class TestRunner
         if (networkLayer) frame.Data += EthernetHeaderLength;
         frame.DataMeta = frame.Data;
 
-        var context = new RunContext { ProcessorSlot = processorSlot };
+        context.Clear();
+        context.ProcessorSlot = processorSlot;
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
