@@ -26,11 +26,13 @@ public static class CaptureFile
     public static ICaptureReader OpenRead(Stream stream, string source, bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        long start = stream.CanSeek ? stream.Position : 0;
         var input = new CaptureStream(stream, leaveOpen, source);
         Span<byte> first = stackalloc byte[4];
         int read = input.Read(first);
         if (read < 4) throw new CaptureFormatException(source, 0, "file header", 0, $"the file ends after {read} bytes; a capture file starts with a 4-byte magic number");
-        var rewound = new CaptureStream(new PrefixedStream(first.ToArray(), stream), leaveOpen, source);
+        if (stream.CanSeek) stream.Position = start;
+        var rewound = new CaptureStream(stream.CanSeek ? stream : new PrefixedStream(first.ToArray(), stream), leaveOpen, source);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(first);
         if (magic == PcapNgReader.SectionHeaderType) return new PcapNgReader(rewound);
         if (magic is PcapReader.MicrosecondMagic or PcapReader.NanosecondMagic or 0xd4c3b2a1 or 0x4d3cb2a1) return new PcapReader(rewound);

@@ -46,31 +46,45 @@ public sealed class CaptureRunner
     {
         ArgumentNullException.ThrowIfNull(reader);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var batch = new Batch(BatchSize);
         var tally = new Tally(_type, ProcessorSlots);
         CaptureFormatException? formatError = null;
         var slots = new TestRunSlot[ProcessorSlots];
         for (int slot = 0; slot < slots.Length; slot++) slots[slot] = new TestRunSlot(_type, slot);
+        // Two batches in flight: the slots run one while this thread reads the next, then results are tallied in order.
+        var current = new Batch(BatchSize);
+        var next = new Batch(BatchSize);
+        bool ended = false;
+        void Fill(Batch batch)
+        {
+            batch.Count = 0;
+            if (ended) return;
+            try
+            {
+                while (batch.Count < batch.Capacity && reader.TryRead(out var packet)) batch.Add(packet, this);
+                ended = batch.Count < batch.Capacity;
+            }
+            catch (CaptureFormatException e)
+            {
+                formatError = e;
+                ended = true;
+            }
+        }
         try
         {
-            bool more = true;
-            while (more)
+            Fill(current);
+            while (current.Count > 0)
             {
-                batch.Count = 0;
-                try
-                {
-                    while (batch.Count < batch.Capacity && reader.TryRead(out var packet)) batch.Add(packet, this);
-                    more = batch.Count == batch.Capacity;
-                }
-                catch (CaptureFormatException e)
-                {
-                    formatError = e;
-                    more = false;
-                }
-                RunBatch(batch, slots);
-                tally.Add(batch, writer);
+                var running = Task.Run(() => RunBatch(current, slots));
+                Fill(next);
+                running.Wait();
+                tally.Add(current, writer);
                 progress?.Invoke(reader.Position);
+                (current, next) = (next, current);
             }
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         finally
         {
