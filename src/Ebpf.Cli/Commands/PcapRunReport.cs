@@ -51,7 +51,7 @@ internal static class PcapRunReport
         table.AddRow("total", Count(summary.Packets), Count(summary.Bytes), Share(summary.Packets, summary.Packets));
         console.Write(table);
 
-        var slots = new Table().Title("packets per thread (flow hash)").AddColumn("thread").AddColumn(new TableColumn("packets").RightAligned());
+        var slots = new Table().AddColumn("thread (flow hash)").AddColumn(new TableColumn("packets").RightAligned());
         for (int i = 0; i < summary.PacketsPerSlot.Count; i++) slots.AddRow($"{i}", Count(summary.PacketsPerSlot[i]));
         console.Write(slots);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -38,12 +38,12 @@ internal static class RunCommand
         var capture = PcapRunOptions.AddTo(command);
         command.Validators.Add(r =>
         {
-            if (new[] { r.GetResult(dataHex), r.GetResult(data), r.GetResult(capture.Input) }.Count(given => given is not null) != 1)
-                r.AddError("give the packets either as --data-hex, as --data or as --pcap");
+            if (new[] { r.GetResult(dataHex), r.GetResult(data) }.Count(given => given is not null) + capture.SourcesGiven(r) != 1)
+                r.AddError("give the packets either as --data-hex, as --data, as --pcap or as --iface");
         });
         command.SetAction(parse => CommandAction.Run(() =>
         {
-            if (parse.GetResult(capture.Input) is not null)
+            if (capture.Requested(parse))
                 return PcapRun.Execute(parse, capture, parse.GetValue(file)!, parse.GetValue(program), parse.GetValue(engine)!, parse.GetValue(json), parse.GetValue(dumpMaps));
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));

@@ -32,6 +32,12 @@ public sealed class CaptureRunner
     /// <summary>Packets read before the slots run them (and results are written); larger batches cost memory, smaller ones synchronisation.</summary>
     public int BatchSize { get; init; } = 2048;
 
+    /// <summary>
+    /// Called on the reading thread, in capture order, with each frame a verdict transmits (XDP_TX, XDP_REDIRECT,
+    /// TC_ACT_REDIRECT) after the program's rewrites: a live run sends them back out of the interface.
+    /// </summary>
+    public Action<byte[]>? Transmit { get; init; }
+
     /// <summary>The processor slot of a frame: its flow hash scaled onto the slots.</summary>
     public int SlotOf(ReadOnlySpan<byte> frame) => (int)(((ulong)FlowHash.Of(frame) * (ulong)ProcessorSlots) >> 32);
 
@@ -46,7 +52,7 @@ public sealed class CaptureRunner
     {
         ArgumentNullException.ThrowIfNull(reader);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var tally = new Tally(_type, ProcessorSlots);
+        var tally = new Tally(_type, ProcessorSlots, Transmit);
         CaptureFormatException? formatError = null;
         var slots = new TestRunSlot[ProcessorSlots];
         for (int slot = 0; slot < slots.Length; slot++) slots[slot] = new TestRunSlot(_type, slot);
@@ -151,7 +157,7 @@ public sealed class CaptureRunner
     }
 
     /// <summary>The running counts, updated in file order on the reading thread.</summary>
-    private sealed class Tally(ProgramType type, int slots)
+    private sealed class Tally(ProgramType type, int slots, Action<byte[]>? transmit)
     {
         private readonly SortedDictionary<uint, (long Packets, long Bytes)> _verdicts = new();
         private readonly Dictionary<(PacketProblemKind, int), PacketProblemCount> _problems = new();
@@ -179,6 +185,7 @@ public sealed class CaptureRunner
                 _verdicts[outcome.ReturnValue] = _verdicts.TryGetValue(outcome.ReturnValue, out var counts)
                     ? (counts.Packets + 1, counts.Bytes + length)
                     : (1, length);
+                if (transmit is not null && PacketVerdicts.Transmits(type, outcome.ReturnValue)) transmit(outcome.DataOut!);
                 if (writer is null) continue;
                 var dataOut = outcome.DataOut!;
                 if (type.Packet == PacketLayout.SkbFromNetworkLayer) dataOut = batch.Frames[i]!; // socket filters cannot rewrite; the test run zeroes the Ethernet header

@@ -38,4 +38,19 @@ public static class PacketVerdicts
             _ => 0,
         };
     }
+
+    /// <summary>
+    /// Whether the verdict sends the packet back out of a device rather than up the stack: XDP_TX and XDP_REDIRECT, or
+    /// TC_ACT_REDIRECT.
+    /// </summary>
+    public static bool Transmits(ProgramType type, uint returnValue)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Packet switch
+        {
+            PacketLayout.Xdp => returnValue is 3 or 4,
+            PacketLayout.SkbFromLinkLayer => returnValue == 7,
+            _ => false,
+        };
+    }
 }
