@@ -12,7 +12,7 @@ namespace Ebpf.Linux.Capture;
 /// </summary>
 public sealed unsafe partial class PacketSocket : ICaptureReader
 {
-    private const int AfPacket = 17, SockRaw = 3, EthPAll = 0x0003, SolSocket = 1, SoRcvtimeo = 20, MsgTrunc = 0x20;
+    private const int AfPacket = 17, SockRaw = 3, SockDgram = 2, SoAttachBpf = 50, EthPAll = 0x0003, SolSocket = 1, SoRcvtimeo = 20, MsgTrunc = 0x20;
     private const int PacketOutgoing = 4, ArphrdEther = 1, ArphrdLoopback = 772, ArphrdNone = 0xfffe;
     private const int EAgain = 11, EIntr = 4;
     private const int SolPacket = 263, PacketAuxdata = 8, PacketStatistics = 6, SoRcvbuf = 8, SoRcvbufForce = 33;
@@ -33,13 +33,26 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
     private long _records;
     private int _closed;
 
-    private PacketSocket(int fd, string name, int index, long deadline, long packetLimit)
+    private readonly bool _linkLayer;
+
+    private PacketSocket(int fd, string name, int index, long deadline, long packetLimit, bool linkLayer)
     {
+        _linkLayer = linkLayer;
         _fd = fd;
         InterfaceName = name;
         InterfaceIndex = index;
         _deadline = deadline;
         _packetLimit = packetLimit;
+    }
+
+    /// <summary>
+    /// Attaches a socket-filter program loaded in the kernel (SO_ATTACH_BPF): from then on the socket receives only the
+    /// frames it accepts, cut to the length it returns.
+    /// </summary>
+    public void AttachFilter(int programFd)
+    {
+        if (setsockopt(_fd, SolSocket, SoAttachBpf, &programFd, sizeof(int)) < 0)
+            throw new PacketSocketException("setsockopt(SO_ATTACH_BPF)", Marshal.GetLastPInvokeError(), "the program must be a loaded socket filter");
     }
 
     /// <summary>
@@ -51,15 +64,20 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
     /// <param name="duration">Reading ends after this long (null: no limit).</param>
     /// <param name="packetLimit">Reading ends after this many packets (0: no limit).</param>
     /// <exception cref="PacketSocketException">No such interface, no privilege (CAP_NET_RAW), or not Linux.</exception>
-    public static PacketSocket Open(string interfaceName, string? networkNamespace = null, TimeSpan? duration = null, long packetLimit = 0)
+    /// <param name="linkLayer">
+    /// True (SOCK_RAW): frames with their link-layer header. False (SOCK_DGRAM): from the network header on, which is
+    /// also what a socket filter attached with <see cref="AttachFilter"/> then sees.
+    /// </param>
+    public static PacketSocket Open(string interfaceName, string? networkNamespace = null, TimeSpan? duration = null, long packetLimit = 0,
+        bool linkLayer = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(interfaceName);
         if (!OperatingSystem.IsLinux()) throw new PacketSocketException("socket(AF_PACKET)", 38, "live capture uses Linux packet sockets");
         long deadline = duration is { } d ? Environment.TickCount64 + (long)d.TotalMilliseconds : long.MaxValue;
         if (networkNamespace is null)
         {
-            var (fd, index) = OpenHere(interfaceName);
-            return new PacketSocket(fd, interfaceName, index, deadline, packetLimit);
+            var (fd, index) = OpenHere(interfaceName, linkLayer);
+            return new PacketSocket(fd, interfaceName, index, deadline, packetLimit, linkLayer);
         }
         // setns changes only the calling thread: a dedicated thread enters the namespace, makes the socket (which
         // stays in that namespace for good) and ends, so no thread of the process is left in another namespace.
@@ -69,7 +87,7 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
         {
             try
             {
-                opened = OpenInNamespace(interfaceName, networkNamespace);
+                opened = OpenInNamespace(interfaceName, networkNamespace, linkLayer);
             }
             catch (Exception e)
             {
@@ -79,10 +97,10 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
         thread.Start();
         thread.Join();
         if (failure is not null) throw failure;
-        return new PacketSocket(opened!.Value.Fd, interfaceName, opened.Value.Index, deadline, packetLimit);
+        return new PacketSocket(opened!.Value.Fd, interfaceName, opened.Value.Index, deadline, packetLimit, linkLayer);
     }
 
-    private static (int Fd, int Index) OpenInNamespace(string interfaceName, string networkNamespace)
+    private static (int Fd, int Index) OpenInNamespace(string interfaceName, string networkNamespace, bool linkLayer)
     {
         string path = Path.Combine("/var/run/netns", networkNamespace);
         int target = open(path, 0x80000 /* O_RDONLY | O_CLOEXEC */);
@@ -91,7 +109,7 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
         {
             if (setns(target, 0x40000000 /* CLONE_NEWNET */) < 0)
                 throw new PacketSocketException($"setns({networkNamespace})", Marshal.GetLastPInvokeError(), "entering a network namespace needs CAP_SYS_ADMIN");
-            return OpenHere(interfaceName);
+            return OpenHere(interfaceName, linkLayer);
         }
         finally
         {
@@ -99,12 +117,12 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
         }
     }
 
-    private static (int Fd, int Index) OpenHere(string interfaceName)
+    private static (int Fd, int Index) OpenHere(string interfaceName, bool linkLayer)
     {
         int index = (int)if_nametoindex(interfaceName);
         if (index == 0)
             throw new PacketSocketException($"if_nametoindex({interfaceName})", Marshal.GetLastPInvokeError(), $"there is no interface '{interfaceName}' here (ip link lists them)");
-        int fd = socket(AfPacket, SockRaw | 0x80000 /* SOCK_CLOEXEC */, BinaryPrimitives.ReverseEndianness((ushort)EthPAll));
+        int fd = socket(AfPacket, (linkLayer ? SockRaw : SockDgram) | 0x80000 /* SOCK_CLOEXEC */, BinaryPrimitives.ReverseEndianness((ushort)EthPAll));
         if (fd < 0)
         {
             int errno = Marshal.GetLastPInvokeError();
@@ -186,7 +204,7 @@ public sealed unsafe partial class PacketSocket : ICaptureReader
             int kept = (int)Math.Min(received, _buffer.Length);
             Position += kept;
             _records++;
-            var linkType = from.HardwareType switch
+            var linkType = !_linkLayer ? LinkType.Raw : from.HardwareType switch
             {
                 ArphrdEther or ArphrdLoopback => LinkType.Ethernet,
                 ArphrdNone => LinkType.Raw,
