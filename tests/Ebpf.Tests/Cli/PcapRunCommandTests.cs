@@ -107,11 +107,16 @@ public class PcapRunCommandTests(ITestOutputHelper log)
 
     [Theory]
     // Command-line parse errors exit with System.CommandLine's 1, as the other commands' do; bad input found later with 2.
-    [InlineData(new[] { "--write", "out.pcap", "--data-hex", "00" }, 1, "--write needs --pcap")]
-    [InlineData(new[] { "--threads", "2", "--data-hex", "00" }, 1, "--threads needs --pcap")]
+    [InlineData(new[] { "--write", "out.pcap", "--data-hex", "00" }, 1, "--write needs --pcap or --iface")]
+    [InlineData(new[] { "--threads", "2", "--data-hex", "00" }, 1, "--threads needs --pcap or --iface")]
     [InlineData(new[] { "--pcap", "x.pcap", "--threads", "0" }, 1, "--threads must be between 1 and 256, not 0")]
-    [InlineData(new[] { "--pcap", "x.pcap", "--data-hex", "00" }, 1, "give the packets either as --data-hex, as --data or as --pcap")]
+    [InlineData(new[] { "--pcap", "x.pcap", "--data-hex", "00" }, 1, "give the packets either as --data-hex, as --data, as --pcap or as --iface")]
     [InlineData(new[] { "--pcap", "/nonexistent/x.pcap" }, 2, "--pcap: /nonexistent/x.pcap does not exist")]
+    [InlineData(new[] { "--pcap", "x.pcap", "--duration", "3" }, 1, "--duration needs --iface")]
+    [InlineData(new[] { "--pcap", "x.pcap", "--inject" }, 1, "--inject needs --iface")]
+    [InlineData(new[] { "--iface", "lo", "--count", "0" }, 1, "--count must be at least 1")]
+    [InlineData(new[] { "--iface", "lo", "--pcap", "x.pcap" }, 1, "give the packets either as --data-hex, as --data, as --pcap or as --iface")]
+    [InlineData(new[] { "--iface", "no-such-if0" }, 2, "--iface: if_nametoindex(no-such-if0) failed")]
     public void Misuse_is_a_usage_error(string[] arguments, int expectedExit, string message)
     {
         var (exitCode, _, error) = CliRunner.Run(["run", Example("xdp_counter.o"), .. arguments]);
