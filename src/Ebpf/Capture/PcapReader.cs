@@ -99,7 +99,9 @@ public sealed class PcapReader : ICaptureReader
         uint fraction = _input.UInt32(_header.AsSpan(4));
         uint included = _input.UInt32(_header.AsSpan(8));
         uint original = _input.UInt32(_header.AsSpan(12));
-        if (included > Math.Max(SnapshotLength, MaximumRecordLength))
+        // A snapshot length beyond 16 MB is itself a sign of damage; then libpcap's usual maximum is the limit.
+        uint limit = SnapshotLength is > MaximumRecordLength and <= 16 << 20 ? SnapshotLength : MaximumRecordLength;
+        if (included > limit)
             throw Error(offset, record, $"the record announces {included} captured bytes, more than the snapshot length {SnapshotLength} and the {MaximumRecordLength}-byte limit; the file is corrupt from here");
         var data = new byte[included];
         int got = _input.Read(data);
