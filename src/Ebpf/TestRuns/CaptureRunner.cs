@@ -57,8 +57,9 @@ public sealed class CaptureRunner
         var slots = new TestRunSlot[ProcessorSlots];
         for (int slot = 0; slot < slots.Length; slot++) slots[slot] = new TestRunSlot(_type, slot);
         // Two batches in flight: the slots run one while this thread reads the next, then results are tallied in order.
-        var current = new Batch(BatchSize);
-        var next = new Batch(BatchSize);
+        bool keepPackets = writer is not null || Transmit is not null;
+        var current = new Batch(BatchSize) { KeepsPackets = keepPackets };
+        var next = new Batch(BatchSize) { KeepsPackets = keepPackets };
         bool ended = false;
         void Fill(Batch batch)
         {
@@ -119,7 +120,7 @@ public sealed class CaptureRunner
         if (batch.Frames[i] is not { } frame) return;
         try
         {
-            var result = slot.Run(_program, frame);
+            var result = slot.Run(_program, frame, batch.KeepsPackets);
             batch.Results[i] = new Outcome(null, 0, result.ReturnValue, result.DataOut, null);
         }
         catch (TestRunException e)
@@ -139,6 +140,9 @@ public sealed class CaptureRunner
     private sealed class Batch(int capacity)
     {
         public int Capacity { get; } = Math.Max(1, capacity);
+
+        /// <summary>Whether the packets after the runs are needed (for a writer or for transmitting).</summary>
+        public bool KeepsPackets { get; set; } = true;
         public int Count;
         public readonly CapturedPacket[] Packets = new CapturedPacket[Math.Max(1, capacity)];
         public readonly byte[]?[] Frames = new byte[]?[Math.Max(1, capacity)];

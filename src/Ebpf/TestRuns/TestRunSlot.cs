@@ -13,13 +13,16 @@ internal sealed class TestRunSlot(ProgramType type, int processorSlot) : IDispos
     private readonly PacketFrame _frame = new(type.ContextSize);
     private readonly RunContext _context = new();
 
-    /// <summary>Runs <paramref name="program"/> once on <paramref name="data"/>, as <see cref="TestRunner.Run"/>.</summary>
+    /// <summary>
+    /// Runs <paramref name="program"/> once on <paramref name="data"/>, as <see cref="TestRunner.Run"/>; without
+    /// <paramref name="copyDataOut"/> the result's DataOut is empty (for callers that only count verdicts).
+    /// </summary>
     /// <exception cref="TestRunException">The kernel's test run would refuse the packet.</exception>
     /// <exception cref="ProgramFaultException">The run faulted.</exception>
-    public TestRunResult Run(IExecutableProgram program, ReadOnlySpan<byte> data)
+    public TestRunResult Run(IExecutableProgram program, ReadOnlySpan<byte> data, bool copyDataOut = true)
     {
         TestRunner.CheckPacket(type, data);
-        return TestRunner.RunIn(_frame, _context, program, type, data, 1, processorSlot);
+        return TestRunner.RunIn(_frame, _context, program, type, data, 1, processorSlot, copyDataOut);
     }
 
     public void Dispose() => _frame.Dispose();

@@ -55,7 +55,7 @@ public static unsafe class TestRunner
     /// exactly as fresh ones would be, so a caller may reuse them for many packets on one thread.
     /// </summary>
     internal static TestRunResult RunIn(PacketFrame frame, RunContext context, IExecutableProgram program, ProgramType type,
-        ReadOnlySpan<byte> data, int repeat, int processorSlot)
+        ReadOnlySpan<byte> data, int repeat, int processorSlot, bool copyDataOut = true)
     {
         int headroom = type.Packet == PacketLayout.Xdp ? PacketFrame.XdpHeadroom : SkbHeadroom;
         new Span<byte>(frame.Start, PacketFrame.FrameSize).Clear();
@@ -85,7 +85,8 @@ public static unsafe class TestRunner
         for (int i = 0; i < repeat; i++) r0 = program.Run(context);
         long duration = (long)(Stopwatch.GetElapsedTime(started).TotalNanoseconds / repeat);
 
-        byte[] dataOut = networkLayer
+        byte[] dataOut = !copyDataOut ? []
+            : networkLayer
             ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
             : frame.Packet.ToArray();
         return new TestRunResult((uint)r0, dataOut, duration);
