@@ -81,9 +81,20 @@ public sealed class CaptureRunner
             Fill(current);
             while (current.Count > 0)
             {
-                var running = Task.Run(() => RunBatch(current, slots));
-                Fill(next);
+                var batch = current;
+                var running = Task.Run(() => RunBatch(batch, slots));
+                Exception? readFailure = null;
+                try
+                {
+                    Fill(next);
+                }
+                catch (Exception e)
+                {
+                    readFailure = e;
+                }
+                // The slots' frames are freed below: never before the batch running on them has finished.
                 running.Wait();
+                if (readFailure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(readFailure).Throw();
                 tally.Add(current, writer);
                 progress?.Invoke(reader.Position);
                 (current, next) = (next, current);
