@@ -55,7 +55,14 @@ internal sealed class PcapRunOptions
                     if (r.GetResult(live) is not null) r.AddError($"{live.Name} needs --iface");
             if (r.GetValue(options.Duration) is <= 0) r.AddError("--duration must be positive");
             if (r.GetValue(options.Count) is <= 0) r.AddError("--count must be at least 1");
-            if (r.GetResult(options.Input) is not null || r.GetResult(options.Interface) is not null) return;
+            if (r.GetResult(options.Input) is not null || r.GetResult(options.Interface) is not null)
+            {
+                // RunCommand's options for single packets: each capture packet runs once, in order.
+                foreach (var single in r.Children.OfType<System.CommandLine.Parsing.OptionResult>())
+                    if (single.Option.Name is "--runs" or "--repeat" && !single.Implicit)
+                        r.AddError($"{single.Option.Name} applies to --data and --data-hex; with --pcap or --iface every packet runs once, in order");
+                return;
+            }
             if (r.GetResult(options.Output) is not null) r.AddError("--write needs --pcap or --iface: it writes the packets that go on");
             if (r.GetResult(options.Threads) is { Implicit: false }) r.AddError("--threads needs --pcap or --iface: it spreads their packets over threads");
         });

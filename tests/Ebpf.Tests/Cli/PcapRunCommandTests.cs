@@ -113,6 +113,7 @@ public class PcapRunCommandTests(ITestOutputHelper log)
     [InlineData(new[] { "--pcap", "x.pcap", "--data-hex", "00" }, 1, "give the packets either as --data-hex, as --data, as --pcap or as --iface")]
     [InlineData(new[] { "--pcap", "/nonexistent/x.pcap" }, 2, "--pcap: /nonexistent/x.pcap does not exist")]
     [InlineData(new[] { "--pcap", "x.pcap", "--duration", "3" }, 1, "--duration needs --iface")]
+    [InlineData(new[] { "--pcap", "x.pcap", "--repeat", "3" }, 1, "--repeat applies to --data and --data-hex; with --pcap or --iface every packet runs once, in order")]
     [InlineData(new[] { "--pcap", "x.pcap", "--inject" }, 1, "--inject needs --iface")]
     [InlineData(new[] { "--iface", "lo", "--count", "0" }, 1, "--count must be at least 1")]
     [InlineData(new[] { "--iface", "lo", "--pcap", "x.pcap" }, 1, "give the packets either as --data-hex, as --data, as --pcap or as --iface")]
