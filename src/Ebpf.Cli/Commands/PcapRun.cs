@@ -30,7 +30,7 @@ internal static class PcapRun
         var spec = ObjectFile.Load(ProgramLoader.ReadFile(objectPath));
         var programSpec = RunCommand.ChooseProgram(spec, programName, objectPath);
         var type = LoadedCollection.TypeOf(programSpec) is { Packet: not PacketLayout.None } known ? known
-            : throw new UsageException($"program '{programSpec.Name}' is of type {programSpec.ProgramType} (section '{programSpec.SectionName}'); --pcap runs packet programs: {string.Join(", ", KnownProgramTypes.All.Where(t => t.Packet != PacketLayout.None).Select(t => t.Name))}");
+            : throw new UsageException($"program '{programSpec.Name}' is of type {programSpec.ProgramType} (section '{programSpec.SectionName}'); --pcap and --iface run packet programs: {string.Join(", ", KnownProgramTypes.All.Where(t => t.Packet != PacketLayout.None).Select(t => t.Name))}");
 
         // The run is a machine with one CPU per processor slot: per-CPU maps hold exactly one value per thread.
         using var collection = LoadedCollection.Create(spec, new MapCreateOptions { ProcessorCount = threads });
