@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(PcapCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
         return root;
     }

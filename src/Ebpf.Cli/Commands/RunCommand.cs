@@ -37,13 +37,17 @@ internal static class RunCommand
         };
         var contextOptions = new RunContextOptions();
         contextOptions.AddTo(command);
+        var capture = PcapRunOptions.AddTo(command);
         command.Validators.Add(r =>
         {
-            if (r.GetResult(dataHex) is not null && r.GetResult(data) is not null)
-                r.AddError("give the packets either as --data-hex or as --data, not both");
+            // At most one packet source: context-only types run without one, and RunContextOptions asks packet types for theirs.
+            if (new[] { r.GetResult(dataHex), r.GetResult(data) }.Count(given => given is not null) + capture.SourcesGiven(r) > 1)
+                r.AddError("give the packets either as --data-hex, as --data, as --pcap or as --iface, not several");
         });
         command.SetAction(parse => CommandAction.Run(() =>
         {
+            if (capture.Requested(parse))
+                return PcapRun.Execute(parse, capture, parse.GetValue(file)!, parse.GetValue(program), parse.GetValue(engine)!, parse.GetValue(json), parse.GetValue(dumpMaps));
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
             var programSpec = ChooseProgram(spec, parse.GetValue(program), path);
@@ -118,7 +122,7 @@ internal static class RunCommand
     private static Dictionary<uint, string> ProgramNames(LoadedCollection collection, ExecutionEngine engine) =>
         collection.Spec.Programs.ToDictionary(p => ProgramRegistry.IdOf(collection.Program(p.Name, engine)), p => p.Name);
 
-    private static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
+    internal static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
     {
         if (name is not null)
             return spec.FindProgram(name) ?? throw new UsageException($"{path} has no program '{name}'; it has: {string.Join(", ", spec.Programs.Select(p => p.Name))}");

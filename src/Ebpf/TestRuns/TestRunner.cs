@@ -65,43 +65,75 @@ public static unsafe class TestRunner
 
     private static TestRunResult RunPacket(IExecutableProgram program, ProgramType type, TestRunInput input)
     {
-        ReadOnlySpan<byte> data = input.Data;
+        var setup = CheckPacket(type, input.Data, input.ContextIn, input.ContextOut);
+        using var frame = new PacketFrame(type.ContextSize, type.Packet);
+        var context = input.Context ?? new RunContext();
+        using var release = new ClearOnExit(context);   // disposed before the frame: no region of the context outlives it
+        return RunIn(frame, context, program, type, input.Data, setup, Math.Max(1, input.Repeat), input.ProcessorSlot, input.ContextOut);
+    }
+
+    /// <summary>What <see cref="CheckPacket"/> learned from a packet run's input: the context in, and how the data splits.</summary>
+    /// <param name="Context">The context in (a <c>__sk_buff</c> or <c>xdp_md</c>), or null when the run has none.</param>
+    /// <param name="Metadata">XDP metadata bytes at the front of the data.</param>
+    /// <param name="Linear">The bytes the program sees; XDP bytes past them are the kernel's fragments.</param>
+    internal readonly record struct PacketSetup(byte[]? Context, int Metadata, int Linear);
+
+    /// <summary>
+    /// Refuses what the kernel's test run refuses for a packet type (EINVAL for a packet of the wrong size, the context
+    /// rules of <c>__sk_buff</c> and <c>xdp_md</c>), and says how the run lays the input out.
+    /// </summary>
+    internal static PacketSetup CheckPacket(ProgramType type, ReadOnlySpan<byte> data, byte[]? contextIn = null, bool contextOut = false)
+    {
+        if (type.Packet == PacketLayout.None) throw new TestRunException(Errno.ENOTSUPP, $"test runs of {type.Name} programs take no packet");
         bool xdp = type.Packet == PacketLayout.Xdp;
         if (data.Length < EthernetHeaderLength)
             throw new TestRunException(Errno.EINVAL,
                 $"a {type.Name} test run takes {EthernetHeaderLength} to {PacketFrame.FrameSize - (xdp ? PacketFrame.XdpHeadroom : SkbHeadroom) - PacketFrame.Tailroom} bytes of packet (an Ethernet frame), not {data.Length}");
         byte[]? ctx = null;
         int metadata = 0, linear = data.Length;
-        if (input.HasContext)
+        if (contextIn is not null || contextOut)
         {
-            if (xdp) (ctx, metadata, linear) = XdpContextIn.Read(type, input.ContextIn, data.Length);
-            else ctx = SkBuffContextIn.Read(type, input.ContextIn);
+            if (xdp) (ctx, metadata, linear) = XdpContextIn.Read(type, contextIn, data.Length);
+            else ctx = SkBuffContextIn.Read(type, contextIn);
         }
-        // XDP: bytes past ctx->data_end are the kernel's fragments; the program sees only the linear part, and they come back unchanged.
-        ReadOnlySpan<byte> fragments = data[linear..];
-        data = data[..linear];
         int headroom = xdp ? PacketFrame.XdpHeadroom - metadata : SkbHeadroom;
         int maxSize = PacketFrame.FrameSize - headroom - PacketFrame.Tailroom;
-        if (data.Length > maxSize || fragments.Length > MaxFragmentBytes)
+        if (linear > maxSize || data.Length - linear > MaxFragmentBytes)
             throw new TestRunException(Errno.EINVAL,
-                $"a {type.Name} test run takes {EthernetHeaderLength} to {maxSize} bytes of packet (an Ethernet frame), not {data.Length}");
+                $"a {type.Name} test run takes {EthernetHeaderLength} to {maxSize} bytes of packet (an Ethernet frame), not {linear}");
         if (!xdp) CheckNetworkHeader(type, data);
-        int repeat = Math.Max(1, input.Repeat);
+        return new PacketSetup(ctx, metadata, linear);
+    }
 
-        using var frame = new PacketFrame(type.ContextSize, type.Packet);
+    /// <summary>
+    /// Runs on a checked packet in <paramref name="frame"/> and <paramref name="context"/>, both (re)initialised here
+    /// exactly as fresh ones would be (the context keeps its host settings), so a caller may reuse them for many packets
+    /// on one thread. Without <paramref name="copyDataOut"/> the result's DataOut is empty (for callers that only count).
+    /// </summary>
+    internal static TestRunResult RunIn(PacketFrame frame, RunContext context, IExecutableProgram program, ProgramType type,
+        ReadOnlySpan<byte> input, PacketSetup setup, int repeat, int processorSlot, bool contextOut, bool copyDataOut = true)
+    {
+        bool xdp = type.Packet == PacketLayout.Xdp;
+        byte[]? ctx = setup.Context;
+        // XDP: bytes past ctx->data_end are the kernel's fragments; the program sees only the linear part, and they come back unchanged.
+        ReadOnlySpan<byte> fragments = input[setup.Linear..];
+        ReadOnlySpan<byte> data = input[..setup.Linear];
+        int headroom = xdp ? PacketFrame.XdpHeadroom - setup.Metadata : SkbHeadroom;
+
+        new Span<byte>(frame.Start, PacketFrame.FrameSize).Clear();
+        new Span<byte>(frame.Context, frame.ContextSize).Clear();
+        frame.Redirect = null;
         ulong frameData = (ulong)frame.Start + (ulong)headroom;
         data.CopyTo(new Span<byte>((void*)frameData, data.Length));
         frame.DataMeta = frameData;
-        frame.Data = frameData + (ulong)metadata;
+        frame.Data = frameData + (ulong)setup.Metadata;
         frame.DataEnd = frameData + (ulong)data.Length;
         bool networkLayer = type.Packet == PacketLayout.SkbFromNetworkLayer;
         if (networkLayer) frame.Data += EthernetHeaderLength;
         if (!xdp) frame.DataMeta = frame.Data;
 
-        var context = input.Context ?? new RunContext();
         context.Clear();
-        context.ProcessorSlot = input.ProcessorSlot;
-        using var release = new ClearOnExit(context);   // disposed before the frame: no region of the context outlives it
+        context.ProcessorSlot = processorSlot;
         context.AddRegion((nint)frame.Start, PacketFrame.FrameSize, writable: true, "packet");
         context.AddRegion((nint)frame.Context, type.ContextSize, writable: true, "context");
         context.R1 = (ulong)frame.Context;
@@ -121,13 +153,13 @@ public static unsafe class TestRunner
         for (int i = 0; i < repeat; i++) r0 = program.Run(context);
         long duration = (long)(Stopwatch.GetElapsedTime(started).TotalNanoseconds / repeat);
 
-        byte[] dataOut = networkLayer
-            ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
+        byte[] dataOut = !copyDataOut ? []
+            : networkLayer ? [.. new byte[EthernetHeaderLength], .. frame.Packet]   // the kernel hands the pulled Ethernet header back as zeros
             : xdp ? [.. new ReadOnlySpan<byte>((void*)frame.DataMeta, (int)(frame.DataEnd - frame.DataMeta)), .. fragments] // from data_meta, as bpf_test_finish copies
             : frame.Packet.ToArray();
-        byte[]? contextOut = ctx is null || !input.ContextOut ? null
+        byte[]? ctxOut = ctx is null || !contextOut ? null
             : xdp ? XdpContextIn.Write(ctx, frame) : SkBuffContextIn.Write(ctx, frame.Context);
-        return new TestRunResult((uint)r0, dataOut, duration) { ContextOut = contextOut, Redirect = frame.Redirect };
+        return new TestRunResult((uint)r0, dataOut, duration) { ContextOut = ctxOut, Redirect = frame.Redirect };
     }
 
     /// <summary>Clears a run context when the test run ends, so that a caller's context keeps no pointer into the freed frame.</summary>
