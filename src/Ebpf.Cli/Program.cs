@@ -15,6 +15,7 @@ public static class Program
         root.Subcommands.Add(ExecCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root;
     }
 
