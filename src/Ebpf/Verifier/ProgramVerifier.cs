@@ -37,6 +37,20 @@ public static class ProgramVerifier
             rules = () => type is null ? ProgramRules.Raw : ProgramRules.For(type.Value, program.ExpectedAttachType) ?? Unsupported(type.Value);
         }
         else rules = () => ProgramRules.For(program.ProgramType, program.ExpectedAttachType) ?? Unsupported(program.ProgramType);
+        if (program.FunctionInfos.Count == 0)
+        {
+            // The kernel refuses callbacks (function addresses) without BTF function records.
+            var slots = program.Instructions.Slots;
+            for (int i = 0; i < slots.Length; i++)
+                if (slots[i].IsLddw && slots[i].Source == (byte)LddwSource.Function)
+                {
+                    int at = i;
+                    rules = () => throw new VerifierError(RejectionReason.InvalidLoad, at,
+                        "missing btf func_info: a program that passes a function's address (a callback) must carry BTF function records",
+                        "compile with clang -g so that the object has .BTF and .BTF.ext");
+                    break;
+                }
+        }
         return Run(program.Name, program.Instructions, rules, collection.Maps, options ?? new VerifierOptions(), program.License, program.LineAt);
     }
 
