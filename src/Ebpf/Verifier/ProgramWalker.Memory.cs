@@ -177,14 +177,14 @@ internal sealed partial class ProgramWalker
         var variable = pointer.Bounds;
         long low = pointer.Offset + offset + variable.SMin;
         long high = pointer.Offset + offset + variable.SMax + size;
-        if (variable.SMin < -StackState.Size || variable.SMax > StackState.Size || low < -StackState.Size || high > 0)
-            throw new VerifierError(RejectionReason.StackOutOfBounds, pc,
-                $"invalid {(variable.IsConstant ? "" : "variable-offset ")}stack access off={pointer.Offset + offset}{(variable.IsConstant ? "" : $"+[{variable.SMin},{variable.SMax}]")} size={size}: the stack frame is r10-512 to r10-1",
-                "keep stack accesses between r10-512 and r10-1 (bound any variable index)", register);
         var alignment = variable.Bits + Tnum.Constant((ulong)(long)(pointer.Offset + offset));
         if ((alignment.Value & (ulong)(size - 1)) != 0 || (alignment.Mask & (ulong)(size - 1)) != 0)
             throw new VerifierError(RejectionReason.MisalignedAccess, pc,
                 $"misaligned stack access off {alignment}+{size}: a {size}-byte stack access must be {size}-byte aligned", null, register);
+        if (variable.SMin < -StackState.Size || variable.SMax > StackState.Size || low < -StackState.Size || high > 0)
+            throw new VerifierError(RejectionReason.StackOutOfBounds, pc,
+                $"invalid {(variable.IsConstant ? "" : "variable-offset ")}stack access off={pointer.Offset + offset}{(variable.IsConstant ? "" : $"+[{variable.SMin},{variable.SMax}]")} size={size}: the stack frame is r10-512 to r10-1",
+                "keep stack accesses between r10-512 and r10-1 (bound any variable index)", register);
         int function = _layout.FunctionOf(frame.FunctionStart);
         _stackDepth[function] = Math.Max(_stackDepth[function], (int)-low);
 
@@ -299,8 +299,8 @@ internal sealed partial class ProgramWalker
 
     private void CheckMapIndex(int index, int pc)
     {
-        if (index < 0 || index >= _maps.Count)
-            throw new VerifierError(RejectionReason.InvalidLoad, pc, $"lddw refers to map index {index}, but the program has {_maps.Count} map(s)");
+        if (index < 0 || index >= _innerMapBase)
+            throw new VerifierError(RejectionReason.InvalidLoad, pc, $"lddw refers to map index {index}, but the program has {_innerMapBase} map(s)");
     }
 
     private void LegacyPacketLoad(VerifierState state, Instruction insn, int pc)
