@@ -54,8 +54,9 @@ public enum HelperReturnKind
 /// <param name="Arguments">The argument kinds; registers past the list are not read.</param>
 /// <param name="ChangesPacketData">Whether the helper may move or resize the packet (bpf_xdp_adjust_head, bpf_skb_pull_data, …).</param>
 /// <param name="GplOnly">Whether only GPL-compatible programs may call it.</param>
+/// <param name="AcceptsPacketPointers">Whether memory arguments may point into the packet (the kernel's <c>pkt_access</c>).</param>
 public sealed record HelperPrototype(HelperReturnKind Return, IReadOnlyList<HelperArgumentKind> Arguments, bool ChangesPacketData = false,
-    bool GplOnly = false)
+    bool GplOnly = false, bool AcceptsPacketPointers = false)
 {
     /// <summary>A helper returning a number, with the given arguments.</summary>
     public static HelperPrototype Integer(params HelperArgumentKind[] arguments) => new(HelperReturnKind.Integer, arguments);

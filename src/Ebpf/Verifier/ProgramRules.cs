@@ -13,7 +13,7 @@ internal sealed class ProgramRules
     /// <summary>The size of <c>struct pt_regs</c> on x86-64, the context of kprobes.</summary>
     private const int PtRegsSize = 168;
     /// <summary>The kernel's PERF_MAX_TRACE_SIZE: tracepoint contexts may be read up to here.</summary>
-    private const int TracepointContextLimit = 2048;
+    private const int TracepointContextLimit = 8192;
 
     private static readonly int[] BaseHelpers = [1, 2, 3, 5, 6, 7, 8, 12, 42, 87, 88, 89, 118, 125, 130, 131, 132, 133, 134, 160, 181, 195, 208];
     private static readonly int[] TracingHelpers = [4, 14, 15, 16, 22, 25, 27, 35, 45, 67, 80, 112, 113, 114, 115, 173];
@@ -60,7 +60,7 @@ internal sealed class ProgramRules
             [.. SocketHelpers, .. TcHelpers], Fields(KnownProgramTypes.SchedCls, writable: f => f.Writable))
         { PacketRead = true, PacketWrite = true },
         ProgramTypeId.Xdp => new("xdp", type, XdpHelpers,
-            Fields(KnownProgramTypes.Xdp, writable: _ => false, hidden: attach == AttachTypeId.XdpDevmap ? null : "egress_ifindex"))
+            Fields(KnownProgramTypes.Xdp, writable: _ => false, hidden: attach == AttachTypeId.XdpDevmap ? null : "egress_ifindex", wholeFieldsOnly: true))
         { PacketRead = true, PacketWrite = true },
         ProgramTypeId.CgroupSkb => new("cgroup_skb", type, SocketHelpers,
             Fields(KnownProgramTypes.SchedCls, writable: f => f.Name is "mark" or "priority" || f.Name.StartsWith("cb[", StringComparison.Ordinal)))
@@ -85,7 +85,7 @@ internal sealed class ProgramRules
         return new ContextAccess(RegisterKind.Scalar, null);
     };
 
-    private static Func<int, int, bool, ContextAccess> Fields(ProgramType type, Func<ContextField, bool> writable, string? hidden = null) =>
+    private static Func<int, int, bool, ContextAccess> Fields(ProgramType type, Func<ContextField, bool> writable, string? hidden = null, bool wholeFieldsOnly = false) =>
         (offset, width, write) =>
         {
             var field = type.Fields.FirstOrDefault(f => f.Name != hidden && offset >= f.Offset && offset + width <= f.Offset + f.Size);
@@ -110,6 +110,8 @@ internal sealed class ProgramRules
                     return ContextAccess.Refused($"a store to {field.Name} must write all {field.Size} bytes at offset {field.Offset}");
             }
             if (offset % width != 0) return ContextAccess.Refused($"misaligned context access off={offset} size={width}");
+            if (wholeFieldsOnly && (offset != field.Offset || width != field.Size))
+                return ContextAccess.Refused($"{type.Name} context fields are read whole: {field.Name} is {field.Size} bytes at offset {field.Offset}");
             return new ContextAccess(RegisterKind.Scalar, null);
         };
 }

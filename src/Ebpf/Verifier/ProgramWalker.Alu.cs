@@ -66,6 +66,11 @@ internal sealed partial class ProgramWalker
         var value = Read(state, src, pc);
         if (insn.Offset != 0)
         {
+            if (value.IsPointer && !_options.Unprivileged)
+            {
+                regs[dst] = RegisterState.UnknownScalar;
+                return;
+            }
             if (value.IsPointer)
                 throw new VerifierError(RejectionReason.ProhibitedPointerArithmetic, pc, $"R{src} sign-extension of a pointer ({RegisterState.KindName(value.Kind)}) is not allowed", null, src);
             regs[dst] = RegisterState.Scalar(ScalarArithmetic.SignExtend(value.Bounds, insn.Offset, is32));
@@ -125,6 +130,9 @@ internal sealed partial class ProgramWalker
         if (pointer.Kind is RegisterKind.PacketEnd or RegisterKind.MapPointer or RegisterKind.Function)
             throw new VerifierError(RejectionReason.ProhibitedPointerArithmetic, pc, $"R{dst} pointer arithmetic on {RegisterState.KindName(pointer.Kind)} prohibited", null, dst);
 
+        if (op == AluOperation.Sub && pointer.Kind == RegisterKind.Stack)
+            throw new VerifierError(RejectionReason.ProhibitedPointerArithmetic, pc, $"R{dst} subtraction from stack pointer prohibited",
+                "add a negative number instead: r2 += -8", dst);
         var n = number.Bounds;
         if (n.IsConstant)
         {

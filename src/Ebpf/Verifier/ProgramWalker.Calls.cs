@@ -36,8 +36,8 @@ internal sealed partial class ProgramWalker
         var state = path.State;
         var frame = state.Current;
         var r0 = state.Registers[0];
-        if (r0.Kind == RegisterKind.NotInitialized)
-            throw new VerifierError(RejectionReason.InvalidReturnValue, pc, "R0 !read_ok: the function returns without setting r0", "set r0 (the return value) on every path before exit", 0);
+        if (r0.Kind == RegisterKind.NotInitialized && (state.Frames.Count == 1 || frame.IsCallback))
+            throw new VerifierError(RejectionReason.InvalidReturnValue, pc, "R0 !read_ok: the program returns without setting r0", "set r0 (the return value) on every path before exit", 0);
         if (state.Frames.Count > 1)
         {
             if (r0.Kind == RegisterKind.Stack && r0.Frame == state.FrameNumber)
@@ -100,7 +100,7 @@ internal sealed partial class ProgramWalker
 
         var call = new HelperCallState(name);
         for (int i = 0; i < prototype.Arguments.Count; i++)
-            CheckArgument(state, pc, call, prototype.Arguments, i);
+            CheckArgument(state, pc, call, prototype, i);
 
         if (id == 12 && state.References.Count > 0)
             throw new VerifierError(RejectionReason.UnreleasedReference, pc, "tail_call would lead to reference leak: a reserved ring-buffer record is still held",

@@ -14,13 +14,17 @@ internal sealed partial class ProgramWalker
         public ulong ConstantSize { get; set; }
     }
 
-    private void CheckArgument(VerifierState state, int pc, HelperCallState call, IReadOnlyList<HelperArgumentKind> kinds, int index)
+    private void CheckArgument(VerifierState state, int pc, HelperCallState call, HelperPrototype prototype, int index)
     {
+        var kinds = prototype.Arguments;
         int register = index + 1;
         var kind = kinds[index];
         if (kind is HelperArgumentKind.Size or HelperArgumentKind.SizeOrZero) return; // checked with its memory argument
         var value = Read(state, register, pc);
         string helper = $"bpf_{call.Name}";
+        if (value.IsPacketLike && !prototype.AcceptsPacketPointers && kind is not HelperArgumentKind.Anything)
+            throw new VerifierError(RejectionReason.HelperArgument, pc, $"helper access to the packet is not allowed: {helper} does not take packet pointers",
+                "copy the bytes to the stack first, or use a helper that reads the packet (bpf_xdp_load_bytes, bpf_skb_load_bytes)", register);
         VerifierError Wrong(string expected, string? hint = null) => new(RejectionReason.HelperArgument, pc,
             $"R{register} type={RegisterState.KindName(value.Kind)} expected={expected}: argument {register} of {helper} must be {expected}", hint, register);
 

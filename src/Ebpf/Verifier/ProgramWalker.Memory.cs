@@ -34,12 +34,12 @@ internal sealed partial class ProgramWalker
         int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
         var op = (AtomicOperation)insn.Immediate;
         var value = Read(state, insn.Source, pc);
-        if (value.IsPointer)
+        if (value.IsPointer && _options.Unprivileged)
             throw new VerifierError(RejectionReason.InvalidAtomic, pc, $"R{insn.Source} leaks addr into mem: atomic operations take numbers, not a {RegisterState.KindName(value.Kind)}", null, insn.Source);
         if (op == AtomicOperation.CompareExchange)
         {
             var expected = Read(state, 0, pc);
-            if (expected.IsPointer)
+            if (expected.IsPointer && _options.Unprivileged)
                 throw new VerifierError(RejectionReason.InvalidAtomic, pc, "R0 leaks addr into mem: cmpxchg compares numbers, not pointers", null, 0);
         }
         var pointer = Read(state, insn.Destination, pc);
@@ -192,11 +192,11 @@ internal sealed partial class ProgramWalker
         {
             if (access != Access.Read)
             {
-                if (value is { IsPointer: true })
+                if (value is { IsPointer: true } && _options.Unprivileged)
                     throw new VerifierError(RejectionReason.InvalidSpill, pc, $"spilled ptr in range of var-offset stack write: R{valueRegister} is a {RegisterState.KindName(value.Value.Kind)}", null, valueRegister);
                 stack.WriteMaybe((int)low, (int)(high - low));
             }
-            CheckStackInitialized(stack, pc, (int)low, (int)(high - low), register);
+            if (access != Access.Write) CheckStackInitialized(stack, pc, (int)low, (int)(high - low), register);
             return RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size));
         }
         int at = (int)low;

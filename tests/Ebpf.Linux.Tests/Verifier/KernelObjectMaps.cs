@@ -63,7 +63,8 @@ internal sealed unsafe class KernelObjectMaps : IDisposable
                 var other => other,
             };
             if (source != (LddwSource)slot.Source)
-                slots[i] = new Instruction(slot.Opcode, slot.Destination, (byte)source, slot.Offset, _maps[slot.Immediate].Value);
+                slots[i] = new Instruction(slot.Opcode, slot.Destination, (byte)source, slot.Offset,
+                    slot.Immediate >= 0 && slot.Immediate < _maps.Count ? _maps[slot.Immediate].Value : -1);
             i++;
         }
         return new Bytecode(slots);

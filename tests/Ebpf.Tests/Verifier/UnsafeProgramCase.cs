@@ -27,7 +27,7 @@ public sealed record UnsafeProgramCase(string Name, RejectionReason Reason, stri
         return ProgramVerifier.Verify(program, type.Value, Maps, options, License, Name);
     }
 
-    private static string Expand(string source)
+    public static string Expand(string source)
     {
         var lines = new List<string>();
         foreach (string raw in source.Split('\n'))

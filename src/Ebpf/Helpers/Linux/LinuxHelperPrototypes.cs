@@ -10,9 +10,9 @@ public static class LinuxHelperPrototypes
 {
     private static readonly Dictionary<int, (string Name, HelperPrototype Prototype)> ById = new()
     {
-        [1] = ("map_lookup_elem", new(HelperReturnKind.MapValueOrNull, [MapPointer, MapKey])),
-        [2] = ("map_update_elem", HelperPrototype.Integer(MapPointer, MapKey, MapValue, Anything)),
-        [3] = ("map_delete_elem", HelperPrototype.Integer(MapPointer, MapKey)),
+        [1] = ("map_lookup_elem", new(HelperReturnKind.MapValueOrNull, [MapPointer, MapKey], AcceptsPacketPointers: true)),
+        [2] = ("map_update_elem", HelperPrototype.Integer(MapPointer, MapKey, MapValue, Anything) with { AcceptsPacketPointers = true }),
+        [3] = ("map_delete_elem", HelperPrototype.Integer(MapPointer, MapKey) with { AcceptsPacketPointers = true }),
         [4] = ("probe_read", Gpl(WritableMemory, SizeOrZero, Anything)),
         [5] = ("ktime_get_ns", HelperPrototype.Integer()),
         [6] = ("trace_printk", Gpl(ReadableMemory, Size, Anything, Anything, Anything)),
@@ -37,7 +37,7 @@ public static class LinuxHelperPrototypes
         [25] = ("perf_event_output", Gpl(Context, MapPointer, Anything, ReadableMemory, SizeOrZero)),
         [26] = ("skb_load_bytes", HelperPrototype.Integer(Context, Anything, WritableMemory, Size)),
         [27] = ("get_stackid", Gpl(Context, MapPointer, Anything)),
-        [28] = ("csum_diff", HelperPrototype.Integer(ReadableMemory, SizeOrZero, ReadableMemory, SizeOrZero, Anything)),
+        [28] = ("csum_diff", HelperPrototype.Integer(ReadableMemory, SizeOrZero, ReadableMemory, SizeOrZero, Anything) with { AcceptsPacketPointers = true }),
         [31] = ("skb_change_proto", Moves(Context, Anything, Anything)),
         [32] = ("skb_change_type", HelperPrototype.Integer(Context, Anything)),
         [34] = ("get_hash_recalc", HelperPrototype.Integer(Context)),
