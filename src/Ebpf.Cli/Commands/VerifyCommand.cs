@@ -20,7 +20,6 @@ internal static class VerifyCommand
         var file = new Argument<string>("file") { Description = "An ELF object built with clang -target bpf, or raw bytecode (8 bytes per instruction)" };
         var program = new Option<string?>("--program") { Description = "Verify only this program (default: all)" };
         var logLevel = new Option<int>("--log-level") { Description = "Print the kernel-style verifier log: 1 = instructions and path starts, 2 = registers at every instruction", DefaultValueFactory = _ => 0 };
-        logLevel.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 0 or > 2) r.AddError("--log-level must be 0, 1 or 2"); });
         var json = new Option<bool>("--json") { Description = "Print one JSON object: {\"programs\": [{program, accepted, message, instruction, source, stats}]}" };
         var type = new Option<string?>("--type") { Description = "The program type (the kernel's BPF_PROG_TYPE_ name without prefix, any case, or 'raw'), instead of the section name's" };
         var unprivileged = new Option<bool>("--unprivileged") { Description = "Apply the rules for unprivileged loaders (no pointer leaks, no reads of uninitialised stack)" };
@@ -32,12 +31,17 @@ internal static class VerifyCommand
         {
             string path = parse.GetValue(file)!;
             string? typeName = parse.GetValue(type);
+            if (parse.GetValue(logLevel) is < 0 or > 2) throw new UsageException($"--log-level must be 0, 1 or 2, not {parse.GetValue(logLevel)}");
             if (typeName is not null && !ProgramTypeNames.TryParse(typeName, out _))
                 throw new UsageException($"unknown program type '{typeName}'; choose one of: {string.Join(", ", ProgramTypeNames.All)}");
             var options = new VerifierOptions { LogLevel = parse.GetValue(logLevel), Unprivileged = parse.GetValue(unprivileged) };
             var results = Verify(path, parse.GetValue(program), typeName, options);
             var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) output.WriteLine(ToJson(results).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (parse.GetValue(json))
+                output.WriteLine(ToJson(results, options.LogLevel > 0).ToJsonString(new JsonSerializerOptions
+                {
+                    WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }));
             else WriteText(results, options.LogLevel, output);
             return results.All(r => r.Accepted) ? 0 : CommandAction.Failure;
         }, parse.InvocationConfiguration.Error));
@@ -81,13 +85,13 @@ internal static class VerifyCommand
         }
     }
 
-    private static JsonObject ToJson(IReadOnlyList<VerificationResult> results)
+    private static JsonObject ToJson(IReadOnlyList<VerificationResult> results, bool withLog)
     {
         var programs = new JsonArray();
         foreach (var result in results)
         {
             var stats = result.Statistics;
-            programs.Add(new JsonObject
+            var entry = new JsonObject
             {
                 ["program"] = result.ProgramName,
                 ["accepted"] = result.Accepted,
@@ -101,7 +105,9 @@ internal static class VerifyCommand
                     ["peak_states"] = stats.PeakStates,
                     ["time_us"] = stats.Microseconds,
                 },
-            });
+            };
+            if (withLog) entry["log"] = result.Log;
+            programs.Add(entry);
         }
         return new JsonObject { ["programs"] = programs };
     }

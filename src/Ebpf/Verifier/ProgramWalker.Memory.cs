@@ -144,9 +144,12 @@ internal sealed partial class ProgramWalker
             string limit = pointer.Kind == RegisterKind.PacketMeta ? "data" : "data_end";
             string onFail = _rules.Type == ProgramTypes.ProgramTypeId.Xdp ? "XDP_DROP" : _rules.Type is ProgramTypes.ProgramTypeId.SchedClassifier or ProgramTypes.ProgramTypeId.SchedAction ? "TC_ACT_SHOT" : "0";
             string based = pointer.Bounds.IsConstant ? $"{start} + {end}" : $"p + {end} (p being r{register}'s base)";
+            string hint = _rules.IsRaw && pointer.Bounds.IsConstant
+                ? $"check the length first: `if (len < {end}) return 0;` (in assembly: if r2 < {end} goto ...) before this {(write ? "write" : "read")}"
+                : $"add `if ({based} > {limit}) return {onFail};` before this {(write ? "write" : "read")}";
             throw new VerifierError(RejectionReason.PacketOutOfRange, pc,
-                $"invalid access to packet, off={first} size={size}, R{register}({pointer}): only {pointer.Range} bytes are proven inside the packet",
-                $"add `if ({based} > {limit}) return {onFail};` before this {(write ? "write" : "read")}", register);
+                $"invalid access to {(_rules.IsRaw ? "memory" : "packet")}, off={first} size={size}, R{register}({pointer}): only {pointer.Range} bytes are proven inside the {(_rules.IsRaw ? "memory block" : "packet")}",
+                hint, register);
         }
     }
 
