@@ -133,6 +133,12 @@ internal sealed partial class ProgramWalker
         if (op == AluOperation.Sub && pointer.Kind == RegisterKind.Stack)
             throw new VerifierError(RejectionReason.ProhibitedPointerArithmetic, pc, $"R{dst} subtraction from stack pointer prohibited",
                 "add a negative number instead: r2 += -8", dst);
+        if (_rules.IsRaw && op == AluOperation.Add && pointer.Kind == RegisterKind.Packet && pointer.Offset == 0 && pointer.Bounds.IsZero
+            && number.Id == ProgramWalker.RawLengthId)
+        {
+            // The raw type's memory pointer plus its length is the end of the memory: it works as data_end does.
+            return RegisterState.Pointer(RegisterKind.PacketEnd);
+        }
         var n = number.Bounds;
         if (n.IsConstant)
         {

@@ -144,7 +144,17 @@ public class SoundnessPropertyTests(ITestOutputHelper output)
                     list.Add((new Instruction((byte)((byte)InstructionClass.Alu64 | (byte)AluOperation.Add | (byte)OperandSource.Register), 3, 5, 0, 0), false));
                     break;
                 case 10:
-                    list.Add((Load(Pick(), 3, (short)random.Next(-1, 20), size), false));
+                    if (random.Next(2) == 0)
+                    {
+                        list.Add((Load(Pick(), 3, (short)random.Next(-1, 20), size), false));
+                        break;
+                    }
+                    // An end-pointer check: r4 = r1 + r2 (the end), r3 = r1 + K, if r3 > r4 skip ahead.
+                    list.Add((new Instruction((byte)((byte)InstructionClass.Alu64 | (byte)AluOperation.Mov | (byte)OperandSource.Register), 4, 1, 0, 0), false));
+                    list.Add((new Instruction((byte)((byte)InstructionClass.Alu64 | (byte)AluOperation.Add | (byte)OperandSource.Register), 4, 2, 0, 0), false));
+                    list.Add((new Instruction((byte)((byte)InstructionClass.Alu64 | (byte)AluOperation.Mov | (byte)OperandSource.Register), 3, 1, 0, 0), false));
+                    list.Add((new Instruction((byte)((byte)InstructionClass.Alu64 | (byte)AluOperation.Add), 3, 0, 0, random.Next(0, 40)), false));
+                    list.Add((new Instruction((byte)((byte)InstructionClass.Jmp | (byte)(random.Next(2) == 0 ? JumpOperation.Jgt : JumpOperation.Jge) | (byte)OperandSource.Register), 3, 4, 0, 0), true));
                     break;
                 case 11:
                     list.Add((new Instruction((byte)((byte)InstructionClass.Jmp | (byte)new[] { JumpOperation.Jgt, JumpOperation.Jeq, JumpOperation.Jsgt, JumpOperation.Jset }[random.Next(4)]), Pick(), 0, 0, random.Next(-4, 40)), true));
