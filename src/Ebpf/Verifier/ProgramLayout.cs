@@ -17,13 +17,22 @@ internal sealed class ProgramLayout
     public bool[] IsPrunePoint { get; }
     public ulong[] LiveIn { get; }
 
-    private ProgramLayout(Instruction[] slots, int[] functionStarts, int[] functionOf, bool[] prunePoints, ulong[] liveIn)
+    /// <summary>Per instruction, the registers whose exact value may still matter for safety (see <see cref="PrecisionNeeds"/>).</summary>
+    public ulong[] PreciseRegisters { get; }
+
+    /// <summary>Per instruction, the stack slots (bit i = fp-512+8i) of the running frame whose exact value may still matter.</summary>
+    public ulong[] PreciseSlots { get; }
+
+    private ProgramLayout(Instruction[] slots, int[] functionStarts, int[] functionOf, bool[] prunePoints, ulong[] liveIn,
+        (ulong[] Registers, ulong[] Slots) precise)
     {
         Slots = slots;
         FunctionStarts = functionStarts;
         _functionOf = functionOf;
         IsPrunePoint = prunePoints;
         LiveIn = liveIn;
+        PreciseRegisters = precise.Registers;
+        PreciseSlots = precise.Slots;
     }
 
     /// <summary>The index in <see cref="FunctionStarts"/> of the function holding instruction <paramref name="index"/>.</summary>
@@ -39,7 +48,9 @@ internal sealed class ProgramLayout
         : index + 1 + i.Offset;
 
     /// <summary>Builds the layout, or throws <see cref="VerifierError"/> for the first structural problem.</summary>
-    public static ProgramLayout Build(Bytecode program)
+    /// <param name="program">The program.</param>
+    /// <param name="returnValueMatters">Whether the main program's return value is range-checked (its r0 must then stay exact).</param>
+    public static ProgramLayout Build(Bytecode program, bool returnValueMatters = true)
     {
         var errors = ProgramValidator.Validate(program, stopAtFirst: true);
         if (errors.Count > 0) throw new VerifierError(RejectionReason.MalformedProgram, errors[0].InstructionIndex, errors[0].Reason);
@@ -101,7 +112,8 @@ internal sealed class ProgramLayout
         }
 
         CheckReachable(slots, secondSlot);
-        return new ProgramLayout(slots, functionStarts, functionOf, prune, Liveness(slots, secondSlot));
+        return new ProgramLayout(slots, functionStarts, functionOf, prune, Liveness(slots, secondSlot),
+            PrecisionNeeds.Compute(slots, secondSlot, functionOf, returnValueMatters));
     }
 
     private static int NextStart(int[] starts, int start, int n)
@@ -137,7 +149,7 @@ internal sealed class ProgramLayout
     }
 
     /// <summary>The instructions control may pass to from <paramref name="i"/> within its function (calls return to the next).</summary>
-    private static IEnumerable<int> Successors(Instruction[] slots, int i)
+    internal static IEnumerable<int> Successors(Instruction[] slots, int i)
     {
         var insn = slots[i];
         if (insn.IsLddw) { yield return i + 2; yield break; }
@@ -215,7 +227,8 @@ internal sealed class ProgramLayout
             {
                 var op = Opcodes.JumpOperationOf(insn.Opcode);
                 if (op == JumpOperation.Exit) return (1, 0);
-                if (op == JumpOperation.Call) return (ArgumentRegisters, CallerSaved);
+                if (op == JumpOperation.Call)
+                    return (insn.Source == (byte)CallKind.Helper ? HelperArguments.Mask(insn.Immediate) : ArgumentRegisters, CallerSaved);
                 if (op == JumpOperation.Ja) return (0, 0);
                 return (dst | (Opcodes.SourceOf(insn.Opcode) == OperandSource.Register ? src : 0), 0);
             }

@@ -80,7 +80,8 @@ public static class ProgramVerifier
         try
         {
             var rules = rulesFor();
-            var layout = ProgramLayout.Build(program);
+            ProgramLayout layout;
+            using (HelperArguments.Use(options.Helpers)) layout = ProgramLayout.Build(program, returnValueMatters: rules.ReturnRange is not null);
             var extended = maps.Concat(maps.Select(m => m.InnerMap ?? m)).ToArray();
             walker = new ProgramWalker(layout, rules, extended, maps.Count, options, license, log);
             walker.Run(InitialState(rules));

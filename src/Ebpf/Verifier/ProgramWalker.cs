@@ -198,7 +198,7 @@ internal sealed partial class ProgramWalker
             var old = list[i];
             if (old.Branches == 0)
             {
-                if (old.Snapshot.Covers(state, live))
+                if (old.Snapshot.Covers(state, live, _layout.PreciseRegisters[pc], _layout.PreciseSlots[pc]))
                 {
                     old.Hits++;
                     return true;

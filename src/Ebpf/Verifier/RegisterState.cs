@@ -72,11 +72,19 @@ internal readonly record struct RegisterState
     };
 
     /// <summary>Whether every concrete value <paramref name="current"/> may hold is covered by this (older) state: the pruning test.</summary>
-    public bool Covers(in RegisterState current)
+    /// <param name="current">The new path's value.</param>
+    /// <param name="exact">False when no later decision depends on a number's value (<see cref="PrecisionNeeds"/>): any number then covers any number.</param>
+    public bool Covers(in RegisterState current, bool exact = true)
     {
         if (Kind == RegisterKind.NotInitialized) return true;
         if (Kind != current.Kind) return false;
-        if (Kind == RegisterKind.Scalar) return Bounds.Includes(current.Bounds);
+        if (Kind == RegisterKind.Scalar)
+        {
+            if (!exact) return true;
+            // A copy linked to others (a shared id) is refined with them; the new value must be linked the same way.
+            if (Id != 0 && !Bounds.IsConstant && Id != current.Id) return false;
+            return Bounds.Includes(current.Bounds);
+        }
         if (Offset != current.Offset || MapIndex != current.MapIndex || Frame != current.Frame) return false;
         if (!Bounds.Includes(current.Bounds)) return false;
         if (IsPacketLike && Range > current.Range) return false;

@@ -66,14 +66,21 @@ internal sealed class VerifierState
     }
 
     /// <summary>Whether this (older, fully explored) state covers <paramref name="current"/>: every path from current is then safe.</summary>
-    public bool Covers(VerifierState current, ulong liveRegisters)
+    public bool Covers(VerifierState current, ulong liveRegisters) => Covers(current, liveRegisters, ulong.MaxValue, ulong.MaxValue);
+
+    /// <summary>As <see cref="Covers(VerifierState, ulong)"/>, comparing the running frame's numbers exactly only where they still matter.</summary>
+    public bool Covers(VerifierState current, ulong liveRegisters, ulong preciseRegisters, ulong preciseSlots)
     {
         if (Frames.Count != current.Frames.Count) return false;
         if (References.Count != current.References.Count) return false;
         for (int i = 0; i < References.Count; i++)
             if (References[i].Id != current.References[i].Id) return false;
         for (int i = 0; i < Frames.Count; i++)
-            if (!Frames[i].Covers(current.Frames[i], i == Frames.Count - 1 ? liveRegisters : ulong.MaxValue)) return false;
+        {
+            bool running = i == Frames.Count - 1;
+            if (!Frames[i].Covers(current.Frames[i], running ? liveRegisters : ulong.MaxValue, running ? preciseRegisters : ulong.MaxValue,
+                running ? preciseSlots : ulong.MaxValue)) return false;
+        }
         return true;
     }
 }
