@@ -44,7 +44,7 @@ internal sealed partial class ProgramWalker
         var operand = fromRegister ? Read(state, insn.Source, pc) : RegisterState.Constant(Immediate(insn, is32));
         if (target.IsPointer || operand.IsPointer)
         {
-            regs[dst] = PointerArithmetic(state, insn, pc, op, is32, target, operand);
+            regs[dst] = PointerArithmetic(insn, pc, op, is32, target, operand);
             return;
         }
         regs[dst] = RegisterState.Scalar(ScalarArithmetic.Apply(op, target.Bounds, operand.Bounds, is32, insn.Offset));
@@ -97,7 +97,7 @@ internal sealed partial class ProgramWalker
         regs[dst] = value;
     }
 
-    private RegisterState PointerArithmetic(VerifierState state, Instruction insn, int pc, AluOperation op, bool is32, RegisterState target, RegisterState operand)
+    private RegisterState PointerArithmetic(Instruction insn, int pc, AluOperation op, bool is32, RegisterState target, RegisterState operand)
     {
         int dst = insn.Destination;
         string opName = op.ToString().ToLowerInvariant();
@@ -161,7 +161,6 @@ internal sealed partial class ProgramWalker
                 "bound the offset first, e.g. if (i >= SIZE) return ...; or i &= SIZE - 1;", dst);
         var result = pointer with { Bounds = variable };
         if (pointer.IsPacketLike) result = result with { Id = NewId(), Range = 0 };
-        _ = state;
         return result;
     }
 }

@@ -48,7 +48,7 @@ internal sealed partial class ProgramWalker
                 if (call.Map is not int map) throw Wrong("map_ptr");
                 var spec = _maps[map];
                 int size = (int)(kind == HelperArgumentKind.MapKey ? spec.KeySize : spec.ValueSize);
-                CheckMemoryArgument(state, pc, register, value, (ulong)size, (ulong)size, write: kind == HelperArgumentKind.WritableMapValue, helper,
+                CheckMemoryArgument(state, pc, register, value, (ulong)size, write: kind == HelperArgumentKind.WritableMapValue, helper,
                     kind == HelperArgumentKind.MapKey ? $"key of '{spec.Name}'" : $"value of '{spec.Name}'");
                 return;
             }
@@ -68,7 +68,7 @@ internal sealed partial class ProgramWalker
                     throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"R{register + 1} unbounded memory access, use 'var &= const' or 'if (var < const)'",
                         "bound the size by a constant before the call", register + 1);
                 if (b.UMax == 0 && value.IsScalar && value.Bounds.IsZero) return;
-                CheckMemoryArgument(state, pc, register, value, b.UMin, b.UMax, kind == HelperArgumentKind.WritableMemory, helper, "buffer");
+                CheckMemoryArgument(state, pc, register, value, b.UMax, kind == HelperArgumentKind.WritableMemory, helper, "buffer");
                 return;
             }
             case HelperArgumentKind.RingBufferRecord:
@@ -98,9 +98,8 @@ internal sealed partial class ProgramWalker
     }
 
     /// <summary>Checks that [pointer, pointer + maxSize) may be read (initialised) or written by a helper.</summary>
-    private void CheckMemoryArgument(VerifierState state, int pc, int register, RegisterState pointer, ulong minSize, ulong maxSize, bool write, string helper, string what)
+    private void CheckMemoryArgument(VerifierState state, int pc, int register, RegisterState pointer, ulong maxSize, bool write, string helper, string what)
     {
-        _ = minSize;
         int size = (int)maxSize;
         if (size == 0) return;
         switch (pointer.Kind)
@@ -178,7 +177,7 @@ internal sealed partial class ProgramWalker
     {
         var state = path.State;
         var again = state.Clone();
-        int start = EnterLoopCallback(again, callSite, CallbackOf(again, callSite));
+        int start = EnterLoopCallback(again, callSite, CallbackOf(again));
         if (start >= 0) Fork(path, again, start);
         var regs = state.Registers;
         for (int r = 1; r <= 5; r++) regs[r] = RegisterState.NotInitialized;
@@ -187,9 +186,5 @@ internal sealed partial class ProgramWalker
     }
 
     /// <summary>The callback a bpf_loop call passes: its r2 still holds the function pointer in the caller's frame.</summary>
-    private static int CallbackOf(VerifierState state, int callSite)
-    {
-        _ = callSite;
-        return state.Registers[2].MapIndex;
-    }
+    private static int CallbackOf(VerifierState state) => state.Registers[2].MapIndex;
 }

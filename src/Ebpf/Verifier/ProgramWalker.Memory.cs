@@ -14,7 +14,7 @@ internal sealed partial class ProgramWalker
     {
         int size = Opcodes.Bytes(Opcodes.SizeOf(insn.Opcode));
         bool signExtend = Opcodes.ModeOf(insn.Opcode) == AccessMode.MemorySignExtend;
-        var loaded = Access_(state, pc, insn.Source, insn.Offset, size, Access.Read, value: null);
+        var loaded = CheckAccess(state, pc, insn.Source, insn.Offset, size, Access.Read, value: null);
         if (signExtend && loaded.IsScalar)
             loaded = RegisterState.Scalar(ScalarArithmetic.SignExtend(loaded.Bounds, size * 8, is32: false));
         state.Registers[insn.Destination] = loaded;
@@ -26,7 +26,7 @@ internal sealed partial class ProgramWalker
         RegisterState value = insn.Class == InstructionClass.Stx
             ? Read(state, insn.Source, pc)
             : RegisterState.Constant((ulong)(long)insn.Immediate);
-        Access_(state, pc, insn.Destination, insn.Offset, size, Access.Write, value, insn.Class == InstructionClass.Stx ? insn.Source : -1);
+        CheckAccess(state, pc, insn.Destination, insn.Offset, size, Access.Write, value, insn.Class == InstructionClass.Stx ? insn.Source : -1);
     }
 
     private void Atomic(VerifierState state, Instruction insn, int pc)
@@ -47,13 +47,13 @@ internal sealed partial class ProgramWalker
             throw new VerifierError(RejectionReason.InvalidAtomic, pc,
                 $"BPF_ATOMIC stores into R{insn.Destination} {RegisterState.KindName(pointer.Kind)} is not allowed: atomics work on the stack and map values",
                 null, insn.Destination);
-        var old = Access_(state, pc, insn.Destination, insn.Offset, size, Access.Atomic, value);
+        var old = CheckAccess(state, pc, insn.Destination, insn.Offset, size, Access.Atomic, value);
         if (op == AtomicOperation.CompareExchange) state.Registers[0] = old.IsScalar ? RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size)) : old;
         else if ((insn.Immediate & 1) != 0) state.Registers[insn.Source] = RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size));
     }
 
     /// <summary>Checks an access of <paramref name="size"/> bytes at register <paramref name="register"/> + <paramref name="offset"/>; returns what a read yields.</summary>
-    private RegisterState Access_(VerifierState state, int pc, int register, int offset, int size, Access access, RegisterState? value, int valueRegister = -1)
+    private RegisterState CheckAccess(VerifierState state, int pc, int register, int offset, int size, Access access, RegisterState? value, int valueRegister = -1)
     {
         var pointer = Read(state, register, pc);
         bool write = access != Access.Read;
@@ -72,7 +72,7 @@ internal sealed partial class ProgramWalker
                 throw new VerifierError(RejectionReason.InvalidMemoryAccess, pc,
                     $"R{register} invalid mem access '{RegisterState.KindName(pointer.Kind)}': a {RegisterState.KindName(pointer.Kind)} cannot be dereferenced", null, register);
             case RegisterKind.Context:
-                return ContextAccessAt(state, pc, register, pointer, offset, size, access, value);
+                return ContextAccessAt(pc, register, pointer, offset, size, access, value);
             case RegisterKind.Stack:
                 return StackAccess(state, pc, register, pointer, offset, size, access, value, valueRegister);
             case RegisterKind.Packet or RegisterKind.PacketMeta:
@@ -153,7 +153,7 @@ internal sealed partial class ProgramWalker
         }
     }
 
-    private RegisterState ContextAccessAt(VerifierState state, int pc, int register, RegisterState pointer, int offset, int size, Access access, RegisterState? value)
+    private RegisterState ContextAccessAt(int pc, int register, RegisterState pointer, int offset, int size, Access access, RegisterState? value)
     {
         if (pointer.Offset != 0 || !pointer.Bounds.IsZero)
             throw new VerifierError(RejectionReason.InvalidContextAccess, pc,
@@ -165,7 +165,6 @@ internal sealed partial class ProgramWalker
         if (!result.Allowed)
             throw new VerifierError(result.Reason, pc, result.Error!, "use only the fields the program type's context structure declares, with their own sizes", register);
         if (access == Access.Write) CheckLeak(pc, value, -1, "ctx");
-        _ = state;
         return result.Loads switch
         {
             RegisterKind.Scalar => RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size)),

@@ -32,8 +32,8 @@ internal static class ScalarArithmetic
             AluOperation.And => And(a, b),
             AluOperation.Or => Or(a, b),
             AluOperation.Xor => Xor(a, b),
-            AluOperation.Lsh => b.IsConstant && b.ConstantValue < (ulong)width ? ShiftLeft(a, (int)b.ConstantValue, is32) : Unknown(is32),
-            AluOperation.Rsh => b.IsConstant && b.ConstantValue < (ulong)width ? ShiftRight(a, (int)b.ConstantValue, is32) : Unknown(is32),
+            AluOperation.Lsh => b.IsConstant && b.ConstantValue < (ulong)width ? ShiftLeft(a, (int)b.ConstantValue) : Unknown(is32),
+            AluOperation.Rsh => b.IsConstant && b.ConstantValue < (ulong)width ? ShiftRight(a, (int)b.ConstantValue) : Unknown(is32),
             AluOperation.Arsh => b.IsConstant && b.ConstantValue < (ulong)width ? ArithmeticShiftRight(a, (int)b.ConstantValue, is32) : Unknown(is32),
             AluOperation.Div when offset == 0 && b.IsConstant && b.ConstantValue != 0 =>
                 ScalarBounds.UnsignedRange(a.UMin / b.ConstantValue, a.UMax / b.ConstantValue),
@@ -121,17 +121,15 @@ internal static class ScalarArithmetic
         return (ScalarBounds.Unknown with { Bits = bits, UMin = bits.Min, UMax = bits.Max }).Sync();
     }
 
-    private static ScalarBounds ShiftLeft(ScalarBounds a, int shift, bool is32)
+    private static ScalarBounds ShiftLeft(ScalarBounds a, int shift)
     {
         var r = ScalarBounds.Unknown with { Bits = a.Bits.ShiftLeft(shift) };
         if (shift == 0 || a.UMax >> (64 - shift) == 0) r = r with { UMin = a.UMin << shift, UMax = a.UMax << shift };
-        _ = is32;
         return r.Sync();
     }
 
-    private static ScalarBounds ShiftRight(ScalarBounds a, int shift, bool is32)
+    private static ScalarBounds ShiftRight(ScalarBounds a, int shift)
     {
-        _ = is32;
         return (ScalarBounds.Unknown with { Bits = a.Bits.ShiftRight(shift), UMin = a.UMin >> shift, UMax = a.UMax >> shift }).Sync();
     }
 

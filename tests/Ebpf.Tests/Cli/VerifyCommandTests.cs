@@ -11,7 +11,7 @@ public class VerifyCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Path_(params string[] parts) => Path.Combine([RepositoryPaths.Root, .. parts]);
+    private static string RepositoryPath(params string[] parts) => Path.Combine([RepositoryPaths.Root, .. parts]);
 
     [Theory]
     [InlineData("examples", "xdp_counter.o", "count_protocols")]
@@ -19,7 +19,7 @@ public class VerifyCommandTests : IDisposable
     [InlineData("tests/objects", "calls.o", "on_write")]
     public void Accepted_objects_exit_0_and_say_so(string directory, string file, string program)
     {
-        var (exitCode, output, error) = CliRunner.Run("verify", Path_(directory, file));
+        var (exitCode, output, error) = CliRunner.Run("verify", RepositoryPath(directory, file));
         Assert.Equal("", error);
         Assert.Equal(0, exitCode);
         Assert.Contains($"{program}: accepted (", output);
@@ -28,7 +28,7 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void A_rejection_explains_instruction_source_line_state_and_fix()
     {
-        var (exitCode, output, _) = CliRunner.Run("verify", Path_("tests", "objects", "unchecked_read.o"));
+        var (exitCode, output, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "unchecked_read.o"));
         Assert.Equal(1, exitCode);
         Assert.Contains("unchecked_read: REJECTED", output);
         Assert.Contains("invalid access to packet, off=12 size=1", output);
@@ -40,7 +40,7 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void Json_has_the_documented_shape()
     {
-        var (exitCode, output, _) = CliRunner.Run("verify", Path_("tests", "objects", "unchecked_read.o"), "--json");
+        var (exitCode, output, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "unchecked_read.o"), "--json");
         Assert.Equal(1, exitCode);
         var program = Assert.Single(JsonNode.Parse(output)!["programs"]!.AsArray())!;
         Assert.Equal("unchecked_read", program["program"]!.GetValue<string>());
@@ -58,7 +58,7 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void Json_of_an_accepted_object_lists_every_program()
     {
-        var (exitCode, output, _) = CliRunner.Run("verify", Path_("tests", "objects", "prog_array.o"), "--json");
+        var (exitCode, output, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "prog_array.o"), "--json");
         Assert.Equal(0, exitCode);
         var programs = JsonNode.Parse(output)!["programs"]!.AsArray();
         Assert.Equal(["tail_pass", "tail_drop", "entry"], programs.Select(p => p!["program"]!.GetValue<string>()));
@@ -69,7 +69,7 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void Program_selects_one_program()
     {
-        var (exitCode, output, _) = CliRunner.Run("verify", Path_("tests", "objects", "prog_array.o"), "--program", "entry");
+        var (exitCode, output, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "prog_array.o"), "--program", "entry");
         Assert.Equal(0, exitCode);
         Assert.StartsWith("entry: accepted", output);
         Assert.DoesNotContain("tail_pass", output);
@@ -78,10 +78,10 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void Type_overrides_the_section_and_raw_bytecode_verifies_as_raw()
     {
-        var (untyped, untypedOutput, _) = CliRunner.Run("verify", Path_("bench", "programs", "alu_loop.bpf.o"));
+        var (untyped, untypedOutput, _) = CliRunner.Run("verify", RepositoryPath("bench", "programs", "alu_loop.bpf.o"));
         Assert.Equal(1, untyped);
         Assert.Contains("does not model program type unspec", untypedOutput);
-        var (asRaw, rawOutput, _) = CliRunner.Run("verify", Path_("bench", "programs", "alu_loop.bpf.o"), "--type", "RAW");
+        var (asRaw, rawOutput, _) = CliRunner.Run("verify", RepositoryPath("bench", "programs", "alu_loop.bpf.o"), "--type", "RAW");
         Assert.Equal(0, asRaw);
         Assert.Contains("alu_loop: accepted", rawOutput);
 
@@ -109,10 +109,10 @@ public class VerifyCommandTests : IDisposable
     [Fact]
     public void Log_levels_print_the_kernel_style_log()
     {
-        var (_, level1, _) = CliRunner.Run("verify", Path_("tests", "objects", "xdp_counter.o"), "--log-level", "1");
+        var (_, level1, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "xdp_counter.o"), "--log-level", "1");
         Assert.Contains("0: (0x61) r1 = *(u32 *)(r1 + 12)", level1);
         Assert.Contains("processed 22 insns (limit 1000000)", level1);
-        var (_, level2, _) = CliRunner.Run("verify", Path_("tests", "objects", "xdp_counter.o"), "--log-level", "2");
+        var (_, level2, _) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "xdp_counter.o"), "--log-level", "2");
         Assert.Contains("0: R1=ctx R10=fp0", level2);
     }
 
@@ -122,7 +122,7 @@ public class VerifyCommandTests : IDisposable
     [InlineData("--program", "nope", "no program named 'nope'")]
     public void Usage_errors_exit_2(string option, string value, string message)
     {
-        var (exitCode, _, error) = CliRunner.Run("verify", Path_("tests", "objects", "xdp_counter.o"), option, value);
+        var (exitCode, _, error) = CliRunner.Run("verify", RepositoryPath("tests", "objects", "xdp_counter.o"), option, value);
         Assert.Equal(2, exitCode);
         Assert.Contains(message, error);
     }

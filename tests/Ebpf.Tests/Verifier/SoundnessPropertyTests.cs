@@ -99,7 +99,7 @@ public class SoundnessPropertyTests(ITestOutputHelper output)
         };
         for (int i = 0; i < count; i++)
         {
-            var (size, bytes) = AnySize();
+            var (size, _) = AnySize();
             switch (random.Next(13))
             {
                 case 0:
@@ -163,7 +163,6 @@ public class SoundnessPropertyTests(ITestOutputHelper output)
                     list.Add((new Instruction((byte)((byte)InstructionClass.Jmp32 | (byte)new[] { JumpOperation.Jgt, JumpOperation.Jlt, JumpOperation.Jne }[random.Next(3)]), Pick(), 0, 0, random.Next(0, 40)), true));
                     break;
             }
-            _ = bytes;
         }
         list.Add((Mov(0, 0), false));
         list.Add((new Instruction(Opcodes.Exit, 0, 0, 0, 0), false));

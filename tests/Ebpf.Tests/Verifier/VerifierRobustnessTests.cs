@@ -15,7 +15,7 @@ public class VerifierRobustnessTests
     ];
 
     /// <summary>Opcodes the generator favours, so that most programs get past the encoding checks.</summary>
-    private static readonly byte[] Opcodes_ =
+    private static readonly byte[] LikelyOpcodes =
     [
         0x07, 0x0f, 0x17, 0x1f, 0x57, 0x5f, 0xb7, 0xbf, 0x04, 0x0c, 0xb4, 0xbc, 0x67, 0x77, 0xc7, 0x27, 0x37, 0x97,
         0x61, 0x69, 0x71, 0x79, 0x62, 0x6a, 0x72, 0x7a, 0x63, 0x6b, 0x73, 0x7b, 0xdb, 0xc3,
@@ -23,8 +23,8 @@ public class VerifierRobustnessTests
     ];
 
     private static readonly Gen<Instruction> AnyInstruction =
-        Gen.Select(Gen.Int[0, Opcodes_.Length - 1], Gen.Int[0, 10], Gen.Int[0, 10], Gen.Int[-12, 12], Gen.OneOf(Gen.Int[-16, 64], Gen.Int, Gen.Int[0, 3]))
-            .Select((op, dst, src, off, imm) => new Instruction(Opcodes_[op], (byte)dst, (byte)src, (short)(Opcodes_[op] is 0x61 or 0x69 or 0x71 or 0x79 or 0x62 or 0x6a or 0x72 or 0x7a or 0x63 or 0x6b or 0x73 or 0x7b or 0xdb or 0xc3 ? off * 4 : off), Opcodes_[op] == 0x85 ? Math.Abs(imm % 200) : imm));
+        Gen.Select(Gen.Int[0, LikelyOpcodes.Length - 1], Gen.Int[0, 10], Gen.Int[0, 10], Gen.Int[-12, 12], Gen.OneOf(Gen.Int[-16, 64], Gen.Int, Gen.Int[0, 3]))
+            .Select((op, dst, src, off, imm) => new Instruction(LikelyOpcodes[op], (byte)dst, (byte)src, (short)(LikelyOpcodes[op] is 0x61 or 0x69 or 0x71 or 0x79 or 0x62 or 0x6a or 0x72 or 0x7a or 0x63 or 0x6b or 0x73 or 0x7b or 0xdb or 0xc3 ? off * 4 : off), LikelyOpcodes[op] == 0x85 ? Math.Abs(imm % 200) : imm));
 
     [Fact]
     public void Random_programs_always_get_a_verdict()
