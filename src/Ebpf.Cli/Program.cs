@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(PcapCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root;
     }
 

@@ -12,4 +12,5 @@ public delegate ulong HelperFunction(ulong r1, ulong r2, ulong r3, ulong r4, ulo
 /// <param name="Id">The helper id the <c>call</c> instruction names (Linux ids for Linux helpers).</param>
 /// <param name="Name">The name, as in the kernel without the <c>bpf_</c> prefix (e.g. <c>ktime_get_ns</c>).</param>
 /// <param name="Implementation">What runs when a program calls it.</param>
-public sealed record HelperDescriptor(int Id, string Name, HelperFunction Implementation);
+/// <param name="Prototype">The contract the verifier checks calls against, or null to use the Linux prototype of <paramref name="Id"/> (<see cref="Linux.LinuxHelperPrototypes"/>).</param>
+public sealed record HelperDescriptor(int Id, string Name, HelperFunction Implementation, HelperPrototype? Prototype = null);

@@ -1,0 +1,48 @@
+namespace Ebpf.Verifier;
+
+/// <summary>One function's frame on a path: its eleven registers, its stack and where it returns to.</summary>
+internal sealed class FrameState
+{
+    public const int RegisterCount = 11;
+
+    public RegisterState[] Registers { get; }
+    public StackState Stack { get; }
+
+    /// <summary>The call instruction this frame returns after (-1 for the main program).</summary>
+    public int CallSite { get; }
+
+    /// <summary>The first instruction of the function running in this frame.</summary>
+    public int FunctionStart { get; }
+
+    /// <summary>For a callback frame, what the callback's return value must be (the callback's helper checks it).</summary>
+    public bool IsCallback { get; init; }
+
+    public FrameState(int callSite, int functionStart, int frameNumber)
+    {
+        Registers = new RegisterState[RegisterCount];
+        Stack = new StackState();
+        CallSite = callSite;
+        FunctionStart = functionStart;
+        Registers[10] = RegisterState.Pointer(RegisterKind.Stack) with { Frame = frameNumber };
+    }
+
+    private FrameState(FrameState other)
+    {
+        Registers = (RegisterState[])other.Registers.Clone();
+        Stack = other.Stack.Clone();
+        CallSite = other.CallSite;
+        FunctionStart = other.FunctionStart;
+        IsCallback = other.IsCallback;
+    }
+
+    public FrameState Clone() => new(this);
+
+    /// <summary>Whether this (older) frame covers <paramref name="current"/>, comparing live registers, exactly where precision matters.</summary>
+    public bool Covers(FrameState current, ulong liveRegisters, ulong preciseRegisters, ulong preciseSlots)
+    {
+        if (CallSite != current.CallSite || FunctionStart != current.FunctionStart || IsCallback != current.IsCallback) return false;
+        for (int r = 0; r < RegisterCount; r++)
+            if ((liveRegisters & (1UL << r)) != 0 && !Registers[r].Covers(current.Registers[r], exact: (preciseRegisters & (1UL << r)) != 0)) return false;
+        return Stack.Covers(current.Stack, preciseSlots);
+    }
+}

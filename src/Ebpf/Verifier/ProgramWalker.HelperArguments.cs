@@ -1,0 +1,190 @@
+using Ebpf.Helpers;
+
+namespace Ebpf.Verifier;
+
+internal sealed partial class ProgramWalker
+{
+    /// <summary>What the arguments of one helper call established so far: the map, the released reference, the callback.</summary>
+    private sealed class HelperCallState(string name)
+    {
+        public string Name { get; } = name;
+        public int? Map { get; set; }
+        public int? Released { get; set; }
+        public int? Callback { get; set; }
+        public ulong ConstantSize { get; set; }
+    }
+
+    private void CheckArgument(VerifierState state, int pc, HelperCallState call, HelperPrototype prototype, int index)
+    {
+        var kinds = prototype.Arguments;
+        int register = index + 1;
+        var kind = kinds[index];
+        if (kind is HelperArgumentKind.Size or HelperArgumentKind.SizeOrZero) return; // checked with its memory argument
+        var value = Read(state, register, pc);
+        string helper = $"bpf_{call.Name}";
+        if (value.IsPacketLike && !prototype.AcceptsPacketPointers && kind is not HelperArgumentKind.Anything)
+            throw new VerifierError(RejectionReason.HelperArgument, pc, $"helper access to the packet is not allowed: {helper} does not take packet pointers",
+                "copy the bytes to the stack first, or use a helper that reads the packet (bpf_xdp_load_bytes, bpf_skb_load_bytes)", register);
+        VerifierError Wrong(string expected, string? hint = null) => new(RejectionReason.HelperArgument, pc,
+            $"R{register} type={RegisterState.KindName(value.Kind)} expected={expected}: argument {register} of {helper} must be {expected}", hint, register);
+
+        switch (kind)
+        {
+            case HelperArgumentKind.Anything:
+                if (_options.Unprivileged && value.IsPointer)
+                    throw new VerifierError(RejectionReason.PointerLeak, pc, $"R{register} leaks addr into helper function {helper}", null, register);
+                return;
+            case HelperArgumentKind.MapPointer:
+                if (value.Kind != RegisterKind.MapPointer) throw Wrong("map_ptr", "pass a map loaded with lddw (&map_name in C)");
+                call.Map = value.MapIndex;
+                return;
+            case HelperArgumentKind.Context:
+                if (value.Kind != RegisterKind.Context) throw Wrong("ctx", "pass the program's context pointer (its first argument)");
+                if (value.Offset != 0 || !value.Bounds.IsZero)
+                    throw new VerifierError(RejectionReason.HelperArgument, pc, $"dereference of modified ctx ptr R{register} off={value.Offset} disallowed: {helper} needs the context itself", null, register);
+                return;
+            case HelperArgumentKind.MapKey or HelperArgumentKind.MapValue or HelperArgumentKind.WritableMapValue:
+            {
+                if (call.Map is not int map) throw Wrong("map_ptr");
+                var spec = _maps[map];
+                int size = (int)(kind == HelperArgumentKind.MapKey ? spec.KeySize : spec.ValueSize);
+                CheckMemoryArgument(state, pc, register, value, (ulong)size, write: kind == HelperArgumentKind.WritableMapValue, helper,
+                    kind == HelperArgumentKind.MapKey ? $"key of '{spec.Name}'" : $"value of '{spec.Name}'");
+                return;
+            }
+            case HelperArgumentKind.ReadableMemory or HelperArgumentKind.WritableMemory:
+            {
+                bool zeroAllowed = index + 1 < kinds.Count && kinds[index + 1] == HelperArgumentKind.SizeOrZero;
+                var size = Read(state, register + 1, pc);
+                if (!size.IsScalar)
+                    throw new VerifierError(RejectionReason.HelperArgument, pc, $"R{register + 1} type={RegisterState.KindName(size.Kind)} expected=scalar: the size of {helper}'s memory argument must be a number", null, register + 1);
+                var b = size.Bounds;
+                if (b.SMin < 0)
+                    throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"R{register + 1} min value is negative, either use unsigned or 'var &= const'", null, register + 1);
+                if (b.UMin == 0 && !zeroAllowed)
+                    throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"R{register + 1} invalid zero-sized read: u64=[{b.UMin},{b.UMax}]",
+                        "make sure the size is at least 1, e.g. if (len == 0) return ...;", register + 1);
+                if (b.UMax >= MaxVariableSize)
+                    throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"R{register + 1} unbounded memory access, use 'var &= const' or 'if (var < const)'",
+                        "bound the size by a constant before the call", register + 1);
+                if (b.UMax == 0 && value.IsScalar && value.Bounds.IsZero) return;
+                CheckMemoryArgument(state, pc, register, value, b.UMax, kind == HelperArgumentKind.WritableMemory, helper, "buffer");
+                return;
+            }
+            case HelperArgumentKind.RingBufferRecord:
+                if (value.Kind != RegisterKind.RingBufferRecord)
+                    throw new VerifierError(value.Kind == RegisterKind.RingBufferRecordOrNull ? RejectionReason.PossiblyNullPointer : RejectionReason.InvalidRelease, pc,
+                        $"R{register} type={RegisterState.KindName(value.Kind)} expected=ringbuf_mem: {helper} releases a record from bpf_ringbuf_reserve()",
+                        value.Kind == RegisterKind.RingBufferRecordOrNull ? "check the record against NULL before submitting or discarding it" : null, register);
+                if (value.Offset != 0 || !value.Bounds.IsZero)
+                    throw new VerifierError(RejectionReason.InvalidRelease, pc, $"R{register} must have zero offset when passed to release func {helper}", "pass the pointer bpf_ringbuf_reserve() returned, unmodified", register);
+                if (!state.References.Exists(r => r.Id == value.ReferenceId))
+                    throw new VerifierError(RejectionReason.InvalidRelease, pc, $"R{register} release of an unacquired reference id={value.ReferenceId}", null, register);
+                call.Released = value.ReferenceId;
+                return;
+            case HelperArgumentKind.Callback:
+                if (value.Kind != RegisterKind.Function) throw Wrong("func", "pass a static function's address");
+                call.Callback = value.MapIndex;
+                return;
+            case HelperArgumentKind.StackOrNull:
+                if (value.Kind != RegisterKind.Stack && !(value.IsScalar && value.Bounds.IsZero)) throw Wrong("fp or NULL");
+                return;
+            case HelperArgumentKind.ConstantSize:
+                if (!value.IsScalar || !value.Bounds.IsConstant)
+                    throw new VerifierError(RejectionReason.HelperArgument, pc, $"R{register} is not a known constant: {helper} needs a constant size", "pass a constant (sizeof(struct event))", register);
+                call.ConstantSize = value.Bounds.ConstantValue;
+                return;
+        }
+    }
+
+    /// <summary>Checks that [pointer, pointer + maxSize) may be read (initialised) or written by a helper.</summary>
+    private void CheckMemoryArgument(VerifierState state, int pc, int register, RegisterState pointer, ulong maxSize, bool write, string helper, string what)
+    {
+        int size = (int)maxSize;
+        if (size == 0) return;
+        switch (pointer.Kind)
+        {
+            case RegisterKind.Stack:
+            {
+                var frame = state.Frames[pointer.Frame];
+                var variable = pointer.Bounds;
+                long low = pointer.Offset + variable.SMin, high = pointer.Offset + variable.SMax + size;
+                if (low < -StackState.Size || high > 0)
+                    throw new VerifierError(RejectionReason.StackOutOfBounds, pc,
+                        $"invalid indirect access to stack R{register} off={pointer.Offset} size={size}: {helper}'s {what} runs outside r10-512..r10-1", null, register);
+                int function = _layout.FunctionOf(frame.FunctionStart);
+                _stackDepth[function] = Math.Max(_stackDepth[function], (int)-low);
+                if (write)
+                {
+                    for (long at = low; at < high; at++)
+                        if (frame.Stack.ByteAt((int)at) == StackByte.Spill && frame.Stack.SpillAt((int)at).Register.IsPointer && _options.Unprivileged)
+                            throw new VerifierError(RejectionReason.PointerLeak, pc, $"{helper} would overwrite a spilled pointer at fp{at}", null, register);
+                    if (variable.IsConstant) frame.Stack.Write((int)low, (int)(high - low), zero: false);
+                    else frame.Stack.WriteMaybe((int)low, (int)(high - low));
+                    return;
+                }
+                if (_options.Unprivileged)
+                    for (long at = low; at < high; at++)
+                        if (frame.Stack.ByteAt((int)at) == StackByte.Invalid)
+                            throw new VerifierError(RejectionReason.UninitializedStack, pc,
+                                $"invalid indirect read from stack R{register} off {at} size {size}: {helper}'s {what} includes uninitialised bytes",
+                                "initialise the whole buffer before passing it (e.g. = {} or __builtin_memset)", register);
+                return;
+            }
+            case RegisterKind.MapValue:
+            {
+                var map = _maps[pointer.MapIndex];
+                try { SizedAccess(pc, register, pointer, 0, size, (int)map.ValueSize, $"map value of '{map.Name}'", write ? "write" : "read"); }
+                catch (VerifierError e) { throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
+                return;
+            }
+            case RegisterKind.RingBufferRecord:
+                try { SizedAccess(pc, register, pointer, 0, size, pointer.Frame, "ring-buffer record", write ? "write" : "read"); }
+                catch (VerifierError e) { throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
+                return;
+            case RegisterKind.Packet or RegisterKind.PacketMeta:
+                try { PacketAccess(pc, register, pointer, 0, size, write ? Access.Write : Access.Read, null); }
+                catch (VerifierError e) { throw new VerifierError(e.Reason == RejectionReason.PacketOutOfRange ? RejectionReason.HelperMemoryArgument : e.Reason, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
+                return;
+            case RegisterKind.MapValueOrNull or RegisterKind.RingBufferRecordOrNull:
+                throw new VerifierError(RejectionReason.PossiblyNullPointer, pc, $"R{register} type={RegisterState.KindName(pointer.Kind)} expected=fp, pkt, map_value, mem: it may be NULL",
+                    "null-check the pointer before passing it", register);
+            default:
+                throw new VerifierError(RejectionReason.HelperArgument, pc,
+                    $"R{register} type={RegisterState.KindName(pointer.Kind)} expected=fp, pkt, pkt_meta, map_value, ringbuf_mem: {helper}'s {what} must point to memory", null, register);
+        }
+    }
+
+    /// <summary>Enters a bpf_loop callback from the call at <paramref name="callSite"/>, unless an earlier entry there covers this state.</summary>
+    private int EnterLoopCallback(VerifierState state, int callSite, int callback)
+    {
+        if (!_callbackEntries.TryGetValue(callSite, out var entries)) _callbackEntries[callSite] = entries = [];
+        foreach (var earlier in entries)
+            if (earlier.Covers(state, ulong.MaxValue)) return -1;
+        if (entries.Count > 0) state.WidenAgainst(entries[^1]);
+        entries.Add(state.Clone());
+        var caller = state.Registers;
+        int start = EnterFunction(state, callSite, callback, isCallback: true);
+        var callee = state.Registers;
+        callee[1] = RegisterState.UnknownScalar;
+        callee[2] = caller[3];
+        for (int r = 3; r <= 5; r++) callee[r] = RegisterState.NotInitialized;
+        return start;
+    }
+
+    /// <summary>After a callback iteration: the loop may end (continue after the call) or run the callback again.</summary>
+    private int ReturnFromLoopCallback(PendingPath path, int callSite)
+    {
+        var state = path.State;
+        var again = state.Clone();
+        int start = EnterLoopCallback(again, callSite, CallbackOf(again));
+        if (start >= 0) Fork(path, again, start);
+        var regs = state.Registers;
+        for (int r = 1; r <= 5; r++) regs[r] = RegisterState.NotInitialized;
+        regs[0] = RegisterState.UnknownScalar;
+        return callSite + 1;
+    }
+
+    /// <summary>The callback a bpf_loop call passes: its r2 still holds the function pointer in the caller's frame.</summary>
+    private static int CallbackOf(VerifierState state) => state.Registers[2].MapIndex;
+}

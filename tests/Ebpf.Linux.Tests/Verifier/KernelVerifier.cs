@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Ebpf.Isa;
+using Ebpf.Linux.Syscalls;
+using Ebpf.ProgramTypes;
+
+namespace Ebpf.Linux.Tests.Verifier;
+
+/// <summary>The kernel's verdict on a program: accepted or not, its log, and the statistics it reports (BPF_LOG_STATS).</summary>
+internal sealed record KernelVerdict(bool Accepted, int Errno, string Log, int? Processed, long? Microseconds);
+
+/// <summary>Test-only: BPF_PROG_LOAD with a statistics log, the oracle of the verifier differential tests.</summary>
+internal static unsafe partial class KernelVerifier
+{
+    /// <summary>log_level BPF_LOG_LEVEL1 | BPF_LOG_STATS: the rejection's log and, on success too, "processed N insns … verification time N usec".</summary>
+    private const uint LogLevel = 1 | 4;
+
+    public static KernelVerdict Load(Bytecode program, ProgramTypeId type, AttachTypeId? attach, string license, string name)
+    {
+        byte[] instructions = program.ToBytes();
+        byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(license) + 1];
+        System.Text.Encoding.ASCII.GetBytes(license, licenseBytes);
+        byte[] log = new byte[16 << 20];
+        fixed (byte* insns = instructions)
+        fixed (byte* licensePointer = licenseBytes)
+        fixed (byte* logPointer = log)
+        {
+            var attr = new BpfAttrProgramLoad
+            {
+                ProgramType = type,
+                InstructionCount = (uint)(instructions.Length / Instruction.Size),
+                Instructions = (ulong)insns,
+                License = (ulong)licensePointer,
+                LogLevel = LogLevel,
+                LogSize = (uint)log.Length,
+                LogBuffer = (ulong)logPointer,
+                ExpectedAttachType = attach is null ? 0u : (uint)attach.Value,
+            };
+            attr.SetName(name.Length > 15 ? name[..15] : name);
+            int errno = BpfSyscall.TryInvoke(BpfCommand.ProgramLoad, ref attr, out int fd);
+            if (errno == 0) new BpfFileDescriptor(fd).Dispose();
+            int end = Array.IndexOf(log, (byte)0);
+            string text = System.Text.Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);
+            var processed = ProcessedPattern().Match(text);
+            var time = TimePattern().Match(text);
+            return new KernelVerdict(errno == 0, errno, text,
+                processed.Success ? int.Parse(processed.Groups[1].Value) : null,
+                time.Success ? long.Parse(time.Groups[1].Value) : null);
+        }
+    }
+
+    [GeneratedRegex(@"processed (\d+) insns")]
+    private static partial Regex ProcessedPattern();
+
+    [GeneratedRegex(@"verification time (\d+) usec")]
+    private static partial Regex TimePattern();
+}
