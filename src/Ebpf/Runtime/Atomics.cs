@@ -9,6 +9,12 @@ namespace Ebpf.Runtime;
 public static unsafe class Atomics
 {
     /// <summary>Applies a 64-bit atomic operation (not compare-exchange) and returns the old value.</summary>
+    /// <remarks>
+    /// Never inlined: with this inlined into JIT-compiled programs, RyuJIT (.NET 10) lost a later 32-bit truncation
+    /// of the fetched value (<c>le32</c> or a mask), giving a result with the upper half intact (found by the kernel
+    /// differential tests, seed e8OlNHOpH932; <c>JitRegressionTests</c> keeps the program).
+    /// </remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static ulong Apply64(AtomicOperation operation, ulong address, ulong operand)
     {
         ref long target = ref *(long*)address;
@@ -25,6 +31,8 @@ public static unsafe class Atomics
     }
 
     /// <summary>Applies a 32-bit atomic operation (not compare-exchange) and returns the old value.</summary>
+    /// <remarks>Never inlined, for the reason <see cref="Apply64"/> gives.</remarks>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static uint Apply32(AtomicOperation operation, ulong address, uint operand)
     {
         ref int target = ref *(int*)address;

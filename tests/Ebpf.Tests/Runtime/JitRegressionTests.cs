@@ -43,4 +43,48 @@ public class JitRegressionTests
         Assert.Equal(0xffffffffUL, compiled.Run([]));
         Assert.Equal(0xffffffffUL, ExecutionEngines.Prepare(ExecutionEngine.Interpreter, program).Run([]));
     }
+
+    /// <summary>
+    /// <c>le32</c> must truncate to 32 bits a value that a 64-bit atomic fetch left in the register (the kernel
+    /// differential test's minimised program, seed e8OlNHOpH932).
+    /// </summary>
+    [Theory]
+    [InlineData(MemoryChecks.Checked)]
+    [InlineData(MemoryChecks.Unchecked)]
+    public void Le32_truncates_the_result_of_a_64_bit_atomic_fetch(MemoryChecks checks)
+    {
+        var program = Assembler.Assemble("""
+            r0 = -0x76543211
+            r1 = -0xb6
+            w2 = -0x4361a
+            w3 = -0x76543211
+            r4 = -0x16 ll
+            r5 = 0x2
+            r6 = -0x4231
+            r7 = 0xffff
+            r8 = 0x100 ll
+            r9 = 0x100000001 ll
+            *(u64 *)(r10 - 0x10) = -0xb6c
+            *(u64 *)(r10 - 0x18) = r6
+            *(u64 *)(r10 - 0x20) = 0x7f
+            *(u64 *)(r10 - 0x28) = 0x3f
+            *(u64 *)(r10 - 0x30) = r4
+            *(u64 *)(r10 - 0x38) = r7
+            *(u64 *)(r10 - 0x40) = r2
+            *(u64 *)(r10 - 0x48) = 0x5fbc
+            *(u32 *)(r10 - 0x3c) = r8
+            r3 = atomic_fetch_add((u64 *)(r10 - 0x40), r3)
+            r0 = *(u8 *)(r10 - 0x18)
+            r7 = *(s32 *)(r10 - 0x48)
+            r0 = cmpxchg_64(r10 - 0x10, r0, r5)
+            r3 = le32 r3
+            lock *(u64 *)(r10 - 0x10) += r3
+            r1 = *(u64 *)(r10 - 0x10)
+            r0 ^= r1
+            exit
+            """);
+        var compiled = ExecutionEngines.Prepare(ExecutionEngine.Jit, program, new ExecutionOptions { MemoryChecks = checks });
+        Assert.Equal(0xffffffff00044aeeUL, ExecutionEngines.Prepare(ExecutionEngine.Interpreter, program).Run([]));
+        Assert.Equal(0xffffffff00044aeeUL, compiled.Run([]));
+    }
 }
