@@ -22,7 +22,8 @@ internal static class PcapRun
     /// <summary>Captures at least this large get a progress bar on an interactive terminal.</summary>
     private const long ProgressThreshold = 4 << 20;
 
-    public static int Execute(ParseResult parse, PcapRunOptions options, string objectPath, string? programName, string engineName, bool json, bool dumpMaps)
+    public static int Execute(ParseResult parse, PcapRunOptions options, string objectPath, string? programName, string engineName, bool json, bool dumpMaps,
+        ProgramVerification verification)
     {
         string? input = parse.GetValue(options.Input);
         string? outputPath = parse.GetValue(options.Output);
@@ -33,7 +34,7 @@ internal static class PcapRun
             : throw new UsageException($"program '{programSpec.Name}' is of type {programSpec.ProgramType} (section '{programSpec.SectionName}'); --pcap and --iface run packet programs: {string.Join(", ", KnownProgramTypes.All.Where(t => t.Packet != PacketLayout.None).Select(t => t.Name))}");
 
         // The run is a machine with one CPU per processor slot: per-CPU maps hold exactly one value per thread.
-        using var collection = LoadedCollection.Create(spec, new MapCreateOptions { ProcessorCount = threads });
+        using var collection = LoadedCollection.Create(spec, new MapCreateOptions { ProcessorCount = threads }, verification);
         var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(engineName));
         var errors = parse.InvocationConfiguration.Error;
         if (collection.FallbackReasons[programSpec.Name] is { } fallback) errors.WriteLine($"note: {fallback}");

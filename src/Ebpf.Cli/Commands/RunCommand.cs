@@ -28,12 +28,13 @@ internal static class RunCommand
         var repeat = new Option<int>("--repeat") { Description = "Run each packet N times, as the kernel's repeat (duration is the mean)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var dumpMaps = new Option<bool>("--dump-maps") { Description = "Show every map's contents after the runs" };
+        var unverified = new Option<bool>("--unverified") { Description = "Run without verifying, in checked mode (for programs the verifier rejects or does not model)" };
         foreach (var count in new[] { runs, repeat })
             count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
 
         var command = new Command("run", "Test-run a program of an ELF object on packets or a context, as BPF_PROG_TEST_RUN does, and show results and maps")
         {
-            file, program, engine, dataHex, data, runs, repeat, json, dumpMaps,
+            file, program, engine, dataHex, data, runs, repeat, json, dumpMaps, unverified,
         };
         var contextOptions = new RunContextOptions();
         contextOptions.AddTo(command);
@@ -47,7 +48,8 @@ internal static class RunCommand
         command.SetAction(parse => CommandAction.Run(() =>
         {
             if (capture.Requested(parse))
-                return PcapRun.Execute(parse, capture, parse.GetValue(file)!, parse.GetValue(program), parse.GetValue(engine)!, parse.GetValue(json), parse.GetValue(dumpMaps));
+                return PcapRun.Execute(parse, capture, parse.GetValue(file)!, parse.GetValue(program), parse.GetValue(engine)!, parse.GetValue(json), parse.GetValue(dumpMaps),
+                    Verification(parse.GetValue(unverified)));
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
             var programSpec = ChooseProgram(spec, parse.GetValue(program), path);
@@ -57,7 +59,8 @@ internal static class RunCommand
                 : parse.GetValue(data) is { } dataPath ? [ProgramLoader.ReadFile(dataPath)] : null;
             var inputs = contextOptions.Inputs(parse, type, packets, parse.GetValue(repeat));
 
-            using var collection = LoadedCollection.Create(spec);
+            using var collection = LoadedCollection.Create(spec, verification: Verification(parse.GetValue(unverified)),
+                programType: parse.GetValue(contextOptions.Type));
             var executable = collection.Program(programSpec.Name, CommandAction.ParseEngine(parse.GetValue(engine)),
                 type == LoadedCollection.TypeOf(programSpec) ? null : TestRunner.OptionsFor(type));
             if (collection.FallbackReasons[programSpec.Name] is { } fallback) parse.InvocationConfiguration.Error.WriteLine($"note: {fallback}");
@@ -121,6 +124,10 @@ internal static class RunCommand
     /// <summary>The names of the collection's programs by their runtime id, for program-array dumps.</summary>
     private static Dictionary<uint, string> ProgramNames(LoadedCollection collection, ExecutionEngine engine) =>
         collection.Spec.Programs.ToDictionary(p => ProgramRegistry.IdOf(collection.Program(p.Name, engine)), p => p.Name);
+
+    /// <summary>Programs are verified unless --unverified asks to run them unverified (and so checked).</summary>
+    internal static ProgramVerification Verification(bool unverified) =>
+        unverified ? ProgramVerification.Unverified : ProgramVerification.Verified;
 
     internal static ProgramSpec ChooseProgram(CollectionSpec spec, string? name, string path)
     {

@@ -1,22 +1,38 @@
 using Ebpf.Elf;
 using Ebpf.Maps;
 using Ebpf.ProgramTypes;
+using Ebpf.Verifier;
 
 namespace Ebpf.Runtime;
 
 /// <summary>
 /// A <see cref="CollectionSpec"/> made live in user space: its maps created (with their initial contents: global
-/// data, map-in-map slots) and its programs prepared on an engine with those maps. Dispose it to free the maps.
+/// data, map-in-map slots) and its programs prepared on an engine with those maps. Programs are verified first (see
+/// <see cref="ProgramVerification"/>): accepted ones run without memory checks, rejected ones cannot run. Dispose it to
+/// free the maps.
 /// </summary>
 public sealed class LoadedCollection : IDisposable
 {
     private readonly Dictionary<string, IExecutableProgram> _programs = new();
+    private readonly Dictionary<string, VerificationResult> _verdicts = new();
 
     private LoadedCollection(CollectionSpec spec, Map[] maps)
     {
         Spec = spec;
         Maps = maps;
     }
+
+    /// <summary>Whether programs are verified before they run (<see cref="ProgramVerification.Verified"/> unless the creator chose otherwise).</summary>
+    public ProgramVerification Verification { get; init; } = ProgramVerification.Verified;
+
+    /// <summary>How the verifier checks (privileged rules by default).</summary>
+    public VerifierOptions? VerifierOptions { get; init; }
+
+    /// <summary>A program type name (the kernel's, without prefix) the verifier uses instead of each section's, or null.</summary>
+    public string? ProgramTypeOverride { get; init; }
+
+    /// <summary>The verifier's verdict on each program, once programs are prepared; empty for unverified collections.</summary>
+    public IReadOnlyDictionary<string, VerificationResult> Verdicts => _verdicts;
 
     /// <summary>The spec this collection was made from.</summary>
     public CollectionSpec Spec { get; }
@@ -30,7 +46,13 @@ public sealed class LoadedCollection : IDisposable
 
     /// <summary>Creates the maps of <paramref name="spec"/> and fills their initial contents.</summary>
     /// <exception cref="MapException">A map could not be created (the message says which and why).</exception>
-    public static LoadedCollection Create(CollectionSpec spec, MapCreateOptions? mapOptions = null)
+    /// <param name="spec">The object.</param>
+    /// <param name="mapOptions">How maps are created (processor slots, …), or null for the defaults.</param>
+    /// <param name="verification">Whether programs are verified before they run.</param>
+    /// <param name="verifierOptions">How the verifier checks, or null for the privileged defaults.</param>
+    /// <param name="programType">A program type name to verify every program as, instead of each section's type.</param>
+    public static LoadedCollection Create(CollectionSpec spec, MapCreateOptions? mapOptions = null,
+        ProgramVerification verification = ProgramVerification.Verified, VerifierOptions? verifierOptions = null, string? programType = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var maps = new List<Map>();
@@ -52,7 +74,7 @@ public sealed class LoadedCollection : IDisposable
                     // Program-array slots are filled when programs are prepared (tail calls come with the program registry).
                 }
             }
-            return new LoadedCollection(spec, [.. maps]);
+            return new LoadedCollection(spec, [.. maps]) { Verification = verification, VerifierOptions = verifierOptions, ProgramTypeOverride = programType };
         }
         catch
         {
@@ -70,16 +92,23 @@ public sealed class LoadedCollection : IDisposable
     /// program of the collection (so program arrays can be filled for tail calls); later calls return them.
     /// </summary>
     /// <exception cref="KeyNotFoundException">There is no such program.</exception>
+    /// <exception cref="ProgramLoadException">The verifier rejected the program (the message explains why).</exception>
     public IExecutableProgram Program(string name, ExecutionEngine engine = ExecutionEngine.Jit, ExecutionOptions? options = null)
     {
         var spec = Spec.Program(name);
-        if (_programs.Count == 0)
+        if (!_prepared)
         {
             foreach (var program in Spec.Programs) Prepare(program, engine, options);
             FillProgramArrays();
+            _prepared = true;
         }
-        return _programs[spec.Name];
+        if (_programs.TryGetValue(spec.Name, out var prepared)) return prepared;
+        var verdict = _verdicts[spec.Name];
+        throw new ProgramLoadException(Math.Max(verdict.Instruction, 0),
+            $"{verdict.Message}\n(the verifier rejected it; to run it anyway, unverified and with every access checked, load the collection with ProgramVerification.Unverified — `ebpf run --unverified`)");
     }
+
+    private bool _prepared;
 
     private void FillProgramArrays()
     {
@@ -94,7 +123,18 @@ public sealed class LoadedCollection : IDisposable
     {
         string name = spec.Name;
         IExecutableProgram prepared;
+        bool checksChosen = options is not null;
         options = (options ?? new ExecutionOptions()) with { Maps = Maps };
+        if (Verification == ProgramVerification.Verified)
+        {
+            var verdict = ProgramVerifier.Verify(spec, Spec, (VerifierOptions ?? new VerifierOptions()) with { Helpers = VerifierOptions?.Helpers ?? options.Helpers },
+                ProgramTypeOverride);
+            _verdicts[name] = verdict;
+            if (!verdict.Accepted) return;   // not runnable; Program() explains why, and program arrays leave its slots empty
+            // Proven safe: no checks needed, unless the caller's options ask for them.
+            if (!checksChosen) options = options with { MemoryChecks = MemoryChecks.Unchecked };
+        }
+        else options = options with { MemoryChecks = MemoryChecks.Checked };
         // Pointer fields the caller chose (a program type named on the command line) win over the section's.
         if (TypeOf(spec) is { } type && options.ContextPointerFields.Count == 0) options = options with { ContextPointerFields = type.PointerFieldOffsets };
         prepared = ExecutionEngines.Prepare(engine, spec.Instructions, options, out string? fallback);

@@ -121,8 +121,16 @@ public class RunContextCommandTests
     [Fact]
     public void Type_overrides_the_section_and_unknown_types_are_named()
     {
-        var (exitCode, output, _) = CliRunner.Run("run", Object("context_programs.o"), "--program", "sum_args", "--type", "RAW",
+        // As the raw type the program reads its memory without checking r2 (the length): the verifier refuses it, and
+        // --unverified runs it in checked mode.
+        var (refusedExit, _, refusal) = CliRunner.Run("run", Object("context_programs.o"), "--program", "sum_args", "--type", "RAW",
             "--data-hex", "0100000000000000" + "0200000000000000", "--json");
+        Assert.Equal(1, refusedExit);
+        Assert.Contains("program 'sum_args' rejected", refusal);
+        Assert.Contains("ebpf run --unverified", refusal);
+
+        var (exitCode, output, _) = CliRunner.Run("run", Object("context_programs.o"), "--program", "sum_args", "--type", "RAW",
+            "--data-hex", "0100000000000000" + "0200000000000000", "--json", "--unverified");
         Assert.Equal(0, exitCode);
         Assert.Equal(3u, JsonNode.Parse(output)!["retval"]!.GetValue<uint>());
 
