@@ -5,7 +5,7 @@ using Ebpf.Runtime;
 
 namespace Ebpf.Cli.Commands;
 
-/// <summary><c>ebpf exec FILE [--mem-hex HEX | --mem-file F] [--engine E] [--repeat N] [--json]</c>: runs a raw program on a block of memory.</summary>
+/// <summary><c>ebpf exec FILE [--mem-hex HEX | --mem-file F] [--engine E] [--repeat N] [--json] [--unchecked]</c>: runs a raw program on a block of memory.</summary>
 internal static class ExecCommand
 {
     public static Command Create()
@@ -19,6 +19,10 @@ internal static class ExecCommand
         var budget = new Option<long>("--budget") { Description = "The most instructions the run may execute", DefaultValueFactory = _ => ExecutionOptions.DefaultInstructionBudget };
 
         var repeat = new Option<int>("--repeat") { Description = "Run the program N times after a warm-up and report the time per run", DefaultValueFactory = _ => 1 };
+        var uncheckedRun = new Option<bool>("--unchecked")
+        {
+            Description = "Verify the program as the raw type (r1 = memory, r2 = its length) and, if the verifier accepts it, run it without memory checks",
+        };
         var json = new Option<bool>("--json") { Description = "Print {\"r0\", \"repeat\", \"ns_per_run\", \"compile_us\"} as JSON" };
         repeat.Validators.Add(result =>
         {
@@ -31,7 +35,7 @@ internal static class ExecCommand
 
         var command = new Command("exec", "Run a program on a block of memory and print r0 (r1 = the memory, r2 = its length)")
         {
-            file, memHex, memFile, engine, function, budget, repeat, json,
+            file, memHex, memFile, engine, function, budget, repeat, json, uncheckedRun,
         };
         command.Validators.Add(result =>
         {
@@ -45,6 +49,14 @@ internal static class ExecCommand
                 : parse.GetValue(memFile) is { } path ? ProgramLoader.ReadFile(path)
                 : [];
             var options = new ExecutionOptions { InstructionBudget = parse.GetValue(budget) };
+            if (parse.GetValue(uncheckedRun))
+            {
+                // Only what the verifier proved safe runs without checks.
+                var verdict = Ebpf.Verifier.ProgramVerifier.VerifyRaw(program);
+                if (!verdict.Accepted)
+                    throw new ProgramLoadException(Math.Max(verdict.Instruction, 0), $"{verdict.Message}\n(--unchecked runs only programs the verifier accepts; without it the run is checked)");
+                options = options with { MemoryChecks = MemoryChecks.Unchecked };
+            }
             var measurement = RunTimer.Measure(CommandAction.ParseEngine(parse.GetValue(engine)), program, options, memory, parse.GetValue(repeat));
             if (measurement.FallbackReason is not null) parse.InvocationConfiguration.Error.WriteLine($"note: {measurement.FallbackReason}");
             var output = parse.InvocationConfiguration.Output;

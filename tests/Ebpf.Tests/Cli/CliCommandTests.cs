@@ -36,6 +36,34 @@ public sealed class CliCommandTests : IDisposable
     }
 
     [Fact]
+    public void Exec_unchecked_runs_what_the_verifier_accepts_and_refuses_the_rest()
+    {
+        string safe = WriteFile("safe.s", """
+            # r0 = the first two bytes added, after proving there are two
+            r0 = 0
+            if r2 < 2 goto out
+            r0 = *(u8 *)(r1 + 0)
+            r3 = *(u8 *)(r1 + 1)
+            r0 += r3
+            out:
+            exit
+            """);
+        string unsafeProgram = WriteFile("unsafe.s", "r0 = *(u8 *)(r1 + 0)\nexit\n");
+        Assert.Equal(0, CliRunner.Run("asm", safe, "-o", Path.Combine(_directory, "safe.bin")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("asm", unsafeProgram, "-o", Path.Combine(_directory, "unsafe.bin")).ExitCode);
+
+        var (exitCode, output, _) = CliRunner.Run("exec", Path.Combine(_directory, "safe.bin"), "--mem-hex", "10 20", "--unchecked");
+        Assert.Equal(0, exitCode);
+        Assert.Equal("0x30\n", output);
+
+        var (refusedExit, _, error) = CliRunner.Run("exec", Path.Combine(_directory, "unsafe.bin"), "--mem-hex", "10 20", "--unchecked");
+        Assert.Equal(1, refusedExit);
+        Assert.Contains("program 'raw' rejected", error);
+        Assert.Contains("if r2 < 1 goto", error);
+        Assert.Equal(0, CliRunner.Run("exec", Path.Combine(_directory, "unsafe.bin"), "--mem-hex", "10 20").ExitCode);   // checked: runs
+    }
+
+    [Fact]
     public void Asm_errors_name_the_file_line_and_column()
     {
         string source = WriteFile("bad.s", "r0 = 1\nr0 += q\nexit\n");
