@@ -37,6 +37,13 @@ internal static unsafe partial class KernelVerifier
             };
             attr.SetName(name.Length > 15 ? name[..15] : name);
             int errno = BpfSyscall.TryInvoke(BpfCommand.ProgramLoad, ref attr, out int fd);
+            // A transient failure (no verdict: EAGAIN, ENOMEM, EINTR, or an error without a log) is retried, so a busy
+            // machine does not turn into a "kernel rejects".
+            for (int retry = 0; retry < 5 && errno is 4 or 11 or 12 || retry < 5 && errno != 0 && log[0] == 0; retry++)
+            {
+                Thread.Sleep(20 * (retry + 1));
+                errno = BpfSyscall.TryInvoke(BpfCommand.ProgramLoad, ref attr, out fd);
+            }
             if (errno == 0) new BpfFileDescriptor(fd).Dispose();
             int end = Array.IndexOf(log, (byte)0);
             string text = System.Text.Encoding.UTF8.GetString(log, 0, end < 0 ? log.Length : end);

@@ -55,7 +55,7 @@ public class UnsafeProgramKernelTests(ITestOutputHelper output)
                 var kernel = KernelVerifier.Load(maps.Rewrite(program), type!.Value, null, @case.License, "unsafe_case");
                 bool expected = fixedVersion;
                 if (kernel.Accepted != expected)
-                    disagreements.Add($"{@case.Name} ({(fixedVersion ? "fixed" : "unsafe")}): kernel {(kernel.Accepted ? "accepts" : "rejects")}: {LastLines(kernel.Log)}");
+                    disagreements.Add($"{@case.Name} ({(fixedVersion ? "fixed" : "unsafe")}): kernel {(kernel.Accepted ? "accepts" : $"rejects (errno {kernel.Errno})")}: {LastLines(kernel.Log)}");
             }
         }
         output.WriteLine($"{compared} of {cases.Count} cases compared with the kernel, {disagreements.Count} disagreements");
