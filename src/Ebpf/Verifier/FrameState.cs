@@ -17,6 +17,12 @@ internal sealed class FrameState
     /// <summary>For a callback frame, what the callback's return value must be (the callback's helper checks it).</summary>
     public bool IsCallback { get; init; }
 
+    /// <summary>
+    /// For a callback frame, which entry of its call site this is (the kernel's callback_unroll_depth): two states of
+    /// different iterations are not an infinite loop, as the helper bounds the iterations. Pruning ignores it.
+    /// </summary>
+    public int Iteration { get; init; }
+
     public FrameState(int callSite, int functionStart, int frameNumber)
     {
         Registers = new RegisterState[RegisterCount];
@@ -33,6 +39,7 @@ internal sealed class FrameState
         CallSite = other.CallSite;
         FunctionStart = other.FunctionStart;
         IsCallback = other.IsCallback;
+        Iteration = other.Iteration;
     }
 
     public FrameState Clone() => new(this);

@@ -10,7 +10,7 @@ namespace Ebpf.Verifier;
 /// </summary>
 internal sealed class ProgramRules
 {
-    private static readonly int[] BaseHelpers = [1, 2, 3, 5, 6, 7, 8, 12, 42, 87, 88, 89, 118, 125, 130, 131, 132, 133, 134, 160, 181, 195, 208];
+    private static readonly int[] BaseHelpers = [1, 2, 3, 5, 6, 7, 8, 12, 42, 87, 88, 89, 118, 125, 130, 131, 132, 133, 134, 160, 164, 181, 195, 208];
     private static readonly int[] TracingHelpers = [4, 14, 15, 16, 22, 25, 27, 35, 45, 67, 80, 112, 113, 114, 115, 173];
     private static readonly int[] SocketHelpers = [25, 26, 46, 47, 68];
     private static readonly int[] TcHelpers = [9, 10, 11, 13, 17, 18, 19, 20, 21, 23, 24, 28, 31, 32, 34, 38, 39, 40, 41, 43, 48, 50, 51, 69, 79];

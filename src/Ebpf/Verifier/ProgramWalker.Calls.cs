@@ -13,19 +13,22 @@ internal sealed partial class ProgramWalker
     /// <summary>The kernel's BPF_MAX_VAR_SIZ: memory arguments must be smaller than 2^29 bytes.</summary>
     private const ulong MaxVariableSize = 1UL << 29;
 
+    /// <summary>The id of bpf_for_each_map_elem, whose callback gets the map, a key, a value and the context.</summary>
+    private const int ForEachMapElementHelper = 164;
+
     private int LocalCall(VerifierState state, Instruction insn, int pc)
     {
         int target = ProgramLayout.TargetOf(insn, pc);
         return EnterFunction(state, pc, target, isCallback: false);
     }
 
-    private int EnterFunction(VerifierState state, int callSite, int target, bool isCallback)
+    private int EnterFunction(VerifierState state, int callSite, int target, bool isCallback, int iteration = 0)
     {
         if (state.Frames.Count >= MaxFrames)
             throw new VerifierError(RejectionReason.StackTooDeep, callSite, $"the call stack of {state.Frames.Count + 1} frames is too deep: at most {MaxFrames} functions may be active at once",
                 "call fewer functions from one another, or mark small ones __always_inline");
         var caller = state.Current;
-        var callee = new FrameState(callSite, target, state.Frames.Count) { IsCallback = isCallback };
+        var callee = new FrameState(callSite, target, state.Frames.Count) { IsCallback = isCallback, Iteration = iteration };
         for (int r = 1; r <= 5; r++) callee.Registers[r] = caller.Registers[r];
         state.Frames.Add(callee);
         return target;
@@ -46,9 +49,9 @@ internal sealed partial class ProgramWalker
             {
                 if (!r0.IsScalar || r0.Bounds.SMin < 0 || r0.Bounds.SMax > 1)
                     throw new VerifierError(RejectionReason.InvalidReturnValue, pc, $"At callback return the register R0 has {r0} should have been in [0, 1]",
-                        "a bpf_loop callback returns 0 to continue or 1 to stop", 0);
+                        "a bpf_loop or bpf_for_each_map_elem callback returns 0 to continue or 1 to stop", 0);
                 state.Frames.RemoveAt(state.Frames.Count - 1);
-                return ReturnFromLoopCallback(path, frame.CallSite);
+                return ReturnFromCallback(path, frame.CallSite);
             }
             state.Frames.RemoveAt(state.Frames.Count - 1);
             var caller = state.Registers;
@@ -122,9 +125,10 @@ internal sealed partial class ProgramWalker
         };
         if (call.Callback is int callback && callbackState is not null)
         {
-            // bpf_loop: zero iterations continue now; the callback's first iteration starts from the state at the call.
+            // bpf_loop, bpf_for_each_map_elem: zero iterations (or an empty map) continue now; the callback's first
+            // iteration starts from the state at the call.
             var entered = callbackState;
-            int start = EnterLoopCallback(entered, pc, callback);
+            int start = EnterCallback(entered, pc, callback);
             if (start >= 0) Fork(path, entered, start);
         }
         return pc + 1;
@@ -157,6 +161,11 @@ internal sealed partial class ProgramWalker
     private void CheckMapCompatibility(int pc, int helper, string name, int mapIndex)
     {
         var type = _maps[mapIndex].Type;
+        if (helper == ForEachMapElementHelper)
+        {
+            CheckForEachMap(pc, mapIndex);
+            return;
+        }
         bool ok = type switch
         {
             MapType.RingBuffer => helper is 130 or 131 or 132 or 133 or 134,

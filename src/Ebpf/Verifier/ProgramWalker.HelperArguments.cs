@@ -1,4 +1,5 @@
 using Ebpf.Helpers;
+using Ebpf.Maps;
 
 namespace Ebpf.Verifier;
 
@@ -138,6 +139,16 @@ internal sealed partial class ProgramWalker
                 catch (VerifierError e) { throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
                 return;
             }
+            case RegisterKind.MapKey:
+            {
+                var map = _maps[pointer.MapIndex];
+                if (write)
+                    throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"R{register} cannot write into map_key: {helper}'s {what} would change the read-only key of '{map.Name}'",
+                        "copy the key to the stack and pass that", register);
+                try { SizedAccess(pc, register, pointer, 0, size, (int)map.KeySize, $"map key of '{map.Name}'", "read"); }
+                catch (VerifierError e) { throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
+                return;
+            }
             case RegisterKind.RingBufferRecord:
                 try { SizedAccess(pc, register, pointer, 0, size, pointer.Frame, "ring-buffer record", write ? "write" : "read"); }
                 catch (VerifierError e) { throw new VerifierError(RejectionReason.HelperMemoryArgument, pc, $"{helper}'s {what}: {e.Problem}", e.Hint, register); }
@@ -151,12 +162,12 @@ internal sealed partial class ProgramWalker
                     "null-check the pointer before passing it", register);
             default:
                 throw new VerifierError(RejectionReason.HelperArgument, pc,
-                    $"R{register} type={RegisterState.KindName(pointer.Kind)} expected=fp, pkt, pkt_meta, map_value, ringbuf_mem: {helper}'s {what} must point to memory", null, register);
+                    $"R{register} type={RegisterState.KindName(pointer.Kind)} expected=fp, pkt, pkt_meta, map_key, map_value, ringbuf_mem: {helper}'s {what} must point to memory", null, register);
         }
     }
 
-    /// <summary>Enters a bpf_loop callback from the call at <paramref name="callSite"/>, unless an earlier entry there covers this state.</summary>
-    private int EnterLoopCallback(VerifierState state, int callSite, int callback)
+    /// <summary>Enters the callback of a bpf_loop or bpf_for_each_map_elem call at <paramref name="callSite"/>, unless an earlier entry there covers this state.</summary>
+    private int EnterCallback(VerifierState state, int callSite, int callback)
     {
         if (!_callbackEntries.TryGetValue(callSite, out var entries)) _callbackEntries[callSite] = entries = [];
         foreach (var earlier in entries)
@@ -164,8 +175,20 @@ internal sealed partial class ProgramWalker
         if (entries.Count > 0) state.WidenAgainst(entries[^1]);
         entries.Add(state.Clone());
         var caller = state.Registers;
-        int start = EnterFunction(state, callSite, callback, isCallback: true);
+        int start = EnterFunction(state, callSite, callback, isCallback: true, iteration: entries.Count);
         var callee = state.Registers;
+        if (_layout.Slots[callSite].Immediate == ForEachMapElementHelper)
+        {
+            // The kernel's set_map_elem_callback_state: (map, key, value, ctx); r5 is not set.
+            int map = caller[1].MapIndex;
+            callee[1] = caller[1];
+            callee[2] = RegisterState.Pointer(RegisterKind.MapKey) with { MapIndex = map };
+            callee[3] = RegisterState.Pointer(RegisterKind.MapValue) with { MapIndex = map };
+            callee[4] = caller[3];
+            callee[5] = RegisterState.NotInitialized;
+            return start;
+        }
+        // The kernel's set_loop_callback_state: (index, ctx).
         callee[1] = RegisterState.UnknownScalar;
         callee[2] = caller[3];
         for (int r = 3; r <= 5; r++) callee[r] = RegisterState.NotInitialized;
@@ -173,11 +196,11 @@ internal sealed partial class ProgramWalker
     }
 
     /// <summary>After a callback iteration: the loop may end (continue after the call) or run the callback again.</summary>
-    private int ReturnFromLoopCallback(PendingPath path, int callSite)
+    private int ReturnFromCallback(PendingPath path, int callSite)
     {
         var state = path.State;
         var again = state.Clone();
-        int start = EnterLoopCallback(again, callSite, CallbackOf(again));
+        int start = EnterCallback(again, callSite, CallbackOf(again));
         if (start >= 0) Fork(path, again, start);
         var regs = state.Registers;
         for (int r = 1; r <= 5; r++) regs[r] = RegisterState.NotInitialized;
@@ -185,6 +208,24 @@ internal sealed partial class ProgramWalker
         return callSite + 1;
     }
 
-    /// <summary>The callback a bpf_loop call passes: its r2 still holds the function pointer in the caller's frame.</summary>
+    /// <summary>The callback a bpf_loop or bpf_for_each_map_elem call passes: its r2 still holds the function pointer in the caller's frame.</summary>
     private static int CallbackOf(VerifierState state) => state.Registers[2].MapIndex;
+
+    /// <summary>
+    /// bpf_for_each_map_elem works only on maps with a <c>map_for_each_callback</c> in the kernel, and one call site must
+    /// always pass the same map (the kernel keeps one map per instruction to type the callback's key and value).
+    /// </summary>
+    private void CheckForEachMap(int pc, int mapIndex)
+    {
+        var map = _maps[mapIndex];
+        if (map.Type is not (MapType.Hash or MapType.LruHash or MapType.PerCpuHash or MapType.LruPerCpuHash or MapType.Array or MapType.PerCpuArray))
+            throw new VerifierError(RejectionReason.HelperArgument, pc,
+                $"callback function not allowed for map: bpf_for_each_map_elem cannot walk '{map.Name}' of type {map.Type}",
+                "walk a hash, LRU hash, array, per-CPU hash or per-CPU array map", 1);
+        if (_forEachMaps.TryGetValue(pc, out int earlier) && earlier != mapIndex)
+            throw new VerifierError(RejectionReason.HelperArgument, pc,
+                $"tail_call abusing map_ptr: this bpf_for_each_map_elem call walks '{_maps[earlier].Name}' on one path and '{map.Name}' on another",
+                "call bpf_for_each_map_elem once per map, each call with its own constant map", 1);
+        _forEachMaps[pc] = mapIndex;
+    }
 }

@@ -87,6 +87,15 @@ internal sealed partial class ProgramWalker
                 SizedAccess(pc, register, pointer, offset, size, (int)map.ValueSize, $"map value of '{map.Name}'", verb);
                 return RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size));
             }
+            case RegisterKind.MapKey:
+            {
+                var map = _maps[pointer.MapIndex];
+                if (write)
+                    throw new VerifierError(RejectionReason.InvalidMemoryAccess, pc, $"write to change key R{register} not allowed: the key of '{map.Name}' a bpf_for_each_map_elem callback gets is read-only",
+                        "copy the key to the stack to change it", register);
+                SizedAccess(pc, register, pointer, offset, size, (int)map.KeySize, $"map key of '{map.Name}'", verb);
+                return RegisterState.Scalar(ScalarBounds.Unknown.Truncate(size));
+            }
             case RegisterKind.RingBufferRecord:
                 CheckLeak(pc, value, valueRegister, "ringbuf record");
                 SizedAccess(pc, register, pointer, offset, size, pointer.Frame, "ring-buffer record", verb);

@@ -22,6 +22,7 @@ internal sealed partial class ProgramWalker
     private readonly VerifierLog _log;
     private readonly List<Checkpoint>?[] _explored;
     private readonly Dictionary<int, List<VerifierState>> _callbackEntries = [];
+    private readonly Dictionary<int, int> _forEachMaps = [];
     private readonly int[] _stackDepth;
     private readonly Stack<PendingPath> _pending = new();
 
@@ -58,6 +59,15 @@ internal sealed partial class ProgramWalker
     public int States => _states;
     public int PeakStates => _peakStates;
     public int Pruned => _pruned;
+
+    /// <summary>Whether two states run the same iteration of every callback frame (else they cannot be the same loop).</summary>
+    private static bool SameCallbackIterations(VerifierState older, VerifierState current)
+    {
+        if (older.Frames.Count != current.Frames.Count) return false;
+        for (int f = 0; f < older.Frames.Count; f++)
+            if (older.Frames[f].Iteration != current.Frames[f].Iteration) return false;
+        return true;
+    }
 
     private sealed class Checkpoint(VerifierState snapshot, Checkpoint? parent)
     {
@@ -215,7 +225,7 @@ internal sealed partial class ProgramWalker
             if (IsAncestor(old, path.Checkpoint))
             {
                 looping = true;
-                if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue))
+                if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue) && SameCallbackIterations(old.Snapshot, state))
                     throw new VerifierError(RejectionReason.InfiniteLoop, pc, $"infinite loop detected at insn {pc}: the loop comes back to the same state",
                         "make the loop's exit condition depend on a counter that changes every iteration and is bounded by a constant");
             }

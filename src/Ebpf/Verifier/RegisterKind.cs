@@ -31,4 +31,6 @@ public enum RegisterKind : byte
     RingBufferRecordOrNull,
     /// <summary>The address of a local function (PTR_TO_FUNC), for callback helpers.</summary>
     Function,
+    /// <summary>Into the key of the element a bpf_for_each_map_elem callback visits (PTR_TO_MAP_KEY): read-only, key_size bytes.</summary>
+    MapKey,
 }

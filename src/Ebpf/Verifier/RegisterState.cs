@@ -68,6 +68,7 @@ internal readonly record struct RegisterState
         RegisterKind.RingBufferRecord => "ringbuf_mem",
         RegisterKind.RingBufferRecordOrNull => "ringbuf_mem_or_null",
         RegisterKind.Function => "func",
+        RegisterKind.MapKey => "map_key",
         _ => kind.ToString(),
     };
 
@@ -102,7 +103,7 @@ internal readonly record struct RegisterState
         if (!Bounds.IsConstant) parts.Add(Bounds.ToString());
         else if (Bounds.ConstantValue != 0) parts.Add($"var={(long)Bounds.ConstantValue}");
         if (IsPacketLike) parts.Add($"r={Range}");
-        if (Kind is RegisterKind.MapValue or RegisterKind.MapValueOrNull or RegisterKind.MapPointer or RegisterKind.MapPointerOrNull) parts.Add($"map={MapIndex}");
+        if (Kind is RegisterKind.MapKey or RegisterKind.MapValue or RegisterKind.MapValueOrNull or RegisterKind.MapPointer or RegisterKind.MapPointerOrNull) parts.Add($"map={MapIndex}");
         if (Kind is RegisterKind.RingBufferRecord or RegisterKind.RingBufferRecordOrNull) parts.Add($"size={Frame},ref={ReferenceId}");
         if (Id != 0 && (IsNullable || IsPacketLike)) parts.Add($"id={Id}");
         return parts.Count == 0 ? KindName(Kind) : $"{KindName(Kind)}({string.Join(",", parts)})";

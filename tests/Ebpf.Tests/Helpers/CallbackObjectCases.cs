@@ -52,9 +52,9 @@ public static class CallbackObjectCases
     /// <summary>Runs the program's packets in order on a fresh collection of <paramref name="spec"/>: the retvals, and the compared maps' values.</summary>
     public static (uint[] Retvals, string[] Maps) Run(CollectionSpec spec, string program, ExecutionEngine engine, MemoryChecks checks)
     {
-        // Unverified (so always checked): the verifier does not model bpf_for_each_map_elem yet.
-        using var collection = LoadedCollection.Create(spec, verification: ProgramVerification.Unverified);
+        using var collection = LoadedCollection.Create(spec);
         var prepared = collection.Program(program, engine, new ExecutionOptions { MemoryChecks = checks });
+        Assert.True(collection.Verdicts[program].Accepted, collection.Verdicts[program].Message);
         Assert.Null(collection.FallbackReasons[program]);
         var type = LoadedCollection.TypeOf(spec.Program(program))!;
         uint[] retvals = [.. Packets(program).Select(packet => TestRunner.Run(prepared, type, packet).ReturnValue)];

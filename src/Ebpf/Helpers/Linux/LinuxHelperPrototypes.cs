@@ -77,6 +77,7 @@ public static class LinuxHelperPrototypes
         [133] = ("ringbuf_discard", new(HelperReturnKind.Void, [RingBufferRecord, Anything])),
         [134] = ("ringbuf_query", HelperPrototype.Integer(MapPointer, Anything)),
         [160] = ("ktime_get_coarse_ns", HelperPrototype.Integer()),
+        [164] = ("for_each_map_elem", HelperPrototype.Integer(MapPointer, Callback, StackOrNull, Anything)),
         [173] = ("get_func_ip", Gpl(Context)),
         [181] = ("loop", HelperPrototype.Integer(Anything, Callback, StackOrNull, Anything)),
         [188] = ("xdp_get_buff_len", HelperPrototype.Integer(Context)),
