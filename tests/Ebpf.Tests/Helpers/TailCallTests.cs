@@ -94,8 +94,12 @@ public abstract class TailCallTests
             exit
             """;
         using var programs = (ProgramArrayMap)Map.Create(new MapSpec("jump", MapType.ProgramArray, 4, 4, 1));
-        programs.SetProgram(0, ProgramRegistry.IdOf(Prepare("r0 = 42\nexit\n", programs)));
+        // A program-array slot holds the program's id, not a reference: the test keeps the target alive (else a
+        // collection during the run empties the slot and the tail call falls through).
+        var target = Prepare("r0 = 42\nexit\n", programs);
+        programs.SetProgram(0, ProgramRegistry.IdOf(target));
         Assert.Equal(42UL, Prepare(source, programs).Run([0]));
+        GC.KeepAlive(target);
     }
 
     [Fact]
