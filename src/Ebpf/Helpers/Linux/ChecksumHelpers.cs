@@ -56,25 +56,10 @@ public static unsafe class ChecksumHelpers
         var frame = PacketFrames.WritableSkb(r1, context, "l3_csum_replace");
         uint offset = (uint)r2;
         if ((r5 & ~HeaderFieldMask) != 0) return Negative(Errno.EINVAL);
-        if (offset > 0xffff || (offset & 1) != 0 || offset + 2UL > frame.DataEnd - frame.Data) return Negative(Errno.EFAULT);
-        var field = new Span<byte>((void*)(frame.Data + offset), 2);
+        if (!TryChecksumField(frame, offset, out var field)) return Negative(Errno.EFAULT);
         ushort check = BinaryPrimitives.ReadUInt16LittleEndian(field);
-        switch (r5 & HeaderFieldMask)
-        {
-            case 0:
-                if (r3 != 0) return Negative(Errno.EINVAL);
-                check = InternetChecksum.ReplaceByDiff(check, (uint)r4);
-                break;
-            case 2:
-                check = InternetChecksum.Replace2(check, (ushort)r3, (ushort)r4);
-                break;
-            case 4:
-                check = InternetChecksum.Replace4(check, (uint)r3, (uint)r4);
-                break;
-            default:
-                return Negative(Errno.EINVAL);
-        }
-        BinaryPrimitives.WriteUInt16LittleEndian(field, check);
+        if (Replace(check, r5, r3, r4, widenHalfwords: false) is not { } replaced) return Negative(Errno.EINVAL);
+        BinaryPrimitives.WriteUInt16LittleEndian(field, replaced);
         return 0;
     });
 
@@ -89,26 +74,12 @@ public static unsafe class ChecksumHelpers
         uint offset = (uint)r2;
         bool mangled0 = (r5 & MarkMangled0) != 0, enforce = (r5 & MarkEnforce) != 0;
         if ((r5 & ~(MarkMangled0 | MarkEnforce | PseudoHeader | HeaderFieldMask | Ipv6)) != 0) return Negative(Errno.EINVAL);
-        if (offset > 0xffff || (offset & 1) != 0 || offset + 2UL > frame.DataEnd - frame.Data) return Negative(Errno.EFAULT);
-        var field = new Span<byte>((void*)(frame.Data + offset), 2);
+        if (!TryChecksumField(frame, offset, out var field)) return Negative(Errno.EFAULT);
         ushort check = BinaryPrimitives.ReadUInt16LittleEndian(field);
         if (mangled0 && !enforce && check == 0) return 0;
-        switch (r5 & HeaderFieldMask)
-        {
-            case 0:
-                if (r3 != 0) return Negative(Errno.EINVAL);
-                check = InternetChecksum.ReplaceByDiff(check, (uint)r4);
-                break;
-            case 2:
-                // inet_proto_csum_replace2 widens the 16-bit values and takes the 32-bit path.
-                check = InternetChecksum.Replace4(check, (ushort)r3, (ushort)r4);
-                break;
-            case 4:
-                check = InternetChecksum.Replace4(check, (uint)r3, (uint)r4);
-                break;
-            default:
-                return Negative(Errno.EINVAL);
-        }
+        // inet_proto_csum_replace2 widens the 16-bit values and takes the 32-bit path.
+        if (Replace(check, r5, r3, r4, widenHalfwords: true) is not { } replaced) return Negative(Errno.EINVAL);
+        check = replaced;
         if (mangled0 && check == 0) check = Mangled0;
         BinaryPrimitives.WriteUInt16LittleEndian(field, check);
         return 0;
@@ -116,4 +87,26 @@ public static unsafe class ChecksumHelpers
 
     /// <summary>Every helper of this group.</summary>
     public static IReadOnlyList<HelperDescriptor> All { get; } = [CsumDiff, L3CsumReplace, L4CsumReplace];
+
+    /// <summary>The 2-byte checksum field at <paramref name="offset"/>: false (EFAULT) when it is odd, too far or outside the packet.</summary>
+    private static bool TryChecksumField(TestRuns.PacketFrame frame, uint offset, out Span<byte> field)
+    {
+        field = default;
+        if (offset > 0xffff || (offset & 1) != 0 || offset + 2UL > frame.DataEnd - frame.Data) return false;
+        field = new Span<byte>((void*)(frame.Data + offset), 2);
+        return true;
+    }
+
+    /// <summary>
+    /// The checksum after replacing <paramref name="from"/> with <paramref name="to"/>, by the size in the low flag bits
+    /// (0: <paramref name="to"/> is a precomputed difference and <paramref name="from"/> must be 0; 2 or 4 bytes); null
+    /// (EINVAL) for any other size.
+    /// </summary>
+    private static ushort? Replace(ushort check, ulong flags, ulong from, ulong to, bool widenHalfwords) => (flags & HeaderFieldMask) switch
+    {
+        0 => from == 0 ? InternetChecksum.ReplaceByDiff(check, (uint)to) : null,
+        2 => widenHalfwords ? InternetChecksum.Replace4(check, (ushort)from, (ushort)to) : InternetChecksum.Replace2(check, (ushort)from, (ushort)to),
+        4 => InternetChecksum.Replace4(check, (uint)from, (uint)to),
+        _ => null,
+    };
 }
