@@ -16,7 +16,7 @@ namespace Ebpf.Maps;
 /// Maps are safe for concurrent programs and host threads. Values that programs receive pointers to live in native
 /// memory (see <see cref="ValueRegions"/>) that stays allocated until the map is disposed.
 /// </summary>
-public abstract unsafe partial class Map : IDisposable
+public abstract unsafe partial class Map : IMapView, IDisposable
 {
     private int _disposed;
 
