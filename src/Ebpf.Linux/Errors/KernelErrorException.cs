@@ -12,8 +12,9 @@ public sealed class KernelErrorException : EbpfException
     /// <param name="command">The bpf command that failed.</param>
     /// <param name="errno">The error number the kernel returned.</param>
     /// <param name="verifierLog">The verifier log of a failed program load, if one was collected.</param>
-    public KernelErrorException(BpfCommand command, int errno, string? verifierLog = null)
-        : base(Describe(command, errno, verifierLog))
+    /// <param name="detail">Which object the command was about ("map 'counters'", "program 'xdp_main'"), for the message.</param>
+    public KernelErrorException(BpfCommand command, int errno, string? verifierLog = null, string? detail = null)
+        : base(Describe(command, errno, verifierLog, detail))
     {
         Command = command;
         ErrorNumber = errno;
@@ -35,9 +36,9 @@ public sealed class KernelErrorException : EbpfException
     /// <summary>Whether the failure is a permission problem rather than a problem with the request.</summary>
     public bool IsPermissionDenied => ErrorNumber is Errno.EPERM or Errno.EACCES && VerifierLog is null;
 
-    private static string Describe(BpfCommand command, int errno, string? log)
+    private static string Describe(BpfCommand command, int errno, string? log, string? detail)
     {
-        string what = $"bpf({command}) failed with {Errno.Name(errno)}";
+        string what = $"bpf({command}){(detail is null ? "" : " for " + detail)} failed with {Errno.Name(errno)}";
         bool isLoad = command == BpfCommand.ProgramLoad;
         bool hasLog = !string.IsNullOrEmpty(log);
         string advice = errno switch
@@ -73,6 +74,12 @@ public sealed class KernelErrorException : EbpfException
                 "a file descriptor in the request is not open or is not a bpf object of the expected kind",
             Errno.ENOTSUPP or Errno.EOPNOTSUPP =>
                 "this kernel does not support the operation for this program or map type",
+            Errno.EEXIST when command == BpfCommand.ObjectPin =>
+                "something is already pinned at that path: remove it (rm) or pin elsewhere",
+            Errno.ENOENT when command == BpfCommand.ObjectGet =>
+                "nothing is pinned at that path",
+            Errno.ENOENT when command is BpfCommand.ProgramGetFdById or BpfCommand.MapGetFdById or BpfCommand.LinkGetFdById or BpfCommand.BtfGetFdById =>
+                "no object has that id (it may have been unloaded)",
             Errno.EFAULT =>
                 "the kernel could not read or write a buffer the request points to",
             _ => "see bpf(2) for what this error means for this command",

@@ -47,91 +47,22 @@ public sealed class KernelTestProgram : IDisposable
     /// <param name="data">The packet, Ethernet header first; at least <see cref="MinimumDataLength"/> bytes.</param>
     /// <param name="repeat">How many times to run (the kernel reports the last return value and the mean time).</param>
     /// <exception cref="KernelErrorException">The kernel refused the run.</exception>
-    public unsafe TestRunResult TestRun(byte[] data, int repeat = 1)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        if (data.Length < MinimumDataLength)
-            throw new ArgumentException(
-                $"a packet test run needs at least {MinimumDataLength} bytes of data (an Ethernet header), got {data.Length}",
-                nameof(data));
-        ArgumentOutOfRangeException.ThrowIfLessThan(repeat, 1);
-
-        // The run hands the packet back unchanged in size; the headroom only guards against a kernel that differs.
-        var dataOut = new byte[data.Length + 256];
-        fixed (byte* input = data)
-        fixed (byte* output = dataOut)
-        {
-            var attr = new BpfAttrProgramTestRun
-            {
-                ProgramFd = _fd.AsAttrField,
-                DataSizeIn = (uint)data.Length,
-                DataIn = (ulong)input,
-                DataSizeOut = (uint)dataOut.Length,
-                DataOut = (ulong)output,
-                Repeat = (uint)repeat,
-            };
-            BpfSyscall.Invoke(BpfCommand.ProgramTestRun, ref attr);
-            return new TestRunResult(attr.ReturnValue, attr.Duration, dataOut.AsSpan(0, (int)attr.DataSizeOut).ToArray());
-        }
-    }
+    public TestRunResult TestRun(byte[] data, int repeat = 1) => TestRunCalls.TestRun(_fd, data, repeat);
 
     /// <summary>
     /// Runs the program once on a packet with a context: <paramref name="contextIn"/> as <c>ctx_in</c> (null for
     /// none) and a <c>ctx_out</c> buffer of <paramref name="contextOutSize"/> bytes (0 for none).
     /// </summary>
     /// <exception cref="KernelErrorException">The kernel refused the run (its errno says why).</exception>
-    public unsafe TestRunResult TestRun(byte[] data, byte[]? contextIn, int contextOutSize, int repeat = 1)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegative(contextOutSize);
-        var dataOut = new byte[data.Length + 256];
-        var contextOut = new byte[Math.Max(contextOutSize, 1)];
-        fixed (byte* input = data)
-        fixed (byte* output = dataOut)
-        fixed (byte* ctxIn = contextIn)
-        fixed (byte* ctxOut = contextOut)
-        {
-            var attr = new BpfAttrProgramTestRun
-            {
-                ProgramFd = _fd.AsAttrField,
-                DataSizeIn = (uint)data.Length,
-                DataIn = data.Length == 0 ? 0 : (ulong)input,
-                DataSizeOut = (uint)dataOut.Length,
-                DataOut = (ulong)output,
-                Repeat = (uint)repeat,
-                ContextSizeIn = (uint)(contextIn?.Length ?? 0),
-                ContextIn = contextIn is null ? 0 : (ulong)ctxIn,
-                ContextSizeOut = (uint)contextOutSize,
-                ContextOut = contextOutSize == 0 ? 0 : (ulong)ctxOut,
-            };
-            BpfSyscall.Invoke(BpfCommand.ProgramTestRun, ref attr);
-            return new TestRunResult(attr.ReturnValue, attr.Duration, dataOut.AsSpan(0, (int)attr.DataSizeOut).ToArray())
-            {
-                ContextOut = contextOutSize == 0 ? null : contextOut.AsSpan(0, (int)attr.ContextSizeOut).ToArray(),
-            };
-        }
-    }
+    public TestRunResult TestRun(byte[] data, byte[]? contextIn, int contextOutSize, int repeat = 1) =>
+        TestRunCalls.TestRun(_fd, data, contextIn, contextOutSize, repeat);
 
     /// <summary>
     /// Runs a context-only program (a raw tracepoint) once with <paramref name="contextIn"/> as its context: no data,
     /// no context out, no repeat, as <c>bpf_prog_test_run_raw_tp</c> demands.
     /// </summary>
     /// <exception cref="KernelErrorException">The kernel refused the run (its errno says why).</exception>
-    public unsafe TestRunResult TestRunContext(byte[] contextIn)
-    {
-        ArgumentNullException.ThrowIfNull(contextIn);
-        fixed (byte* ctxIn = contextIn)
-        {
-            var attr = new BpfAttrProgramTestRun
-            {
-                ProgramFd = _fd.AsAttrField,
-                ContextSizeIn = (uint)contextIn.Length,
-                ContextIn = contextIn.Length == 0 ? 0 : (ulong)ctxIn,
-            };
-            BpfSyscall.Invoke(BpfCommand.ProgramTestRun, ref attr);
-            return new TestRunResult(attr.ReturnValue, attr.Duration, []);
-        }
-    }
+    public TestRunResult TestRunContext(byte[] contextIn) => TestRunCalls.TestRunContext(_fd, contextIn);
 
     /// <summary>Closes the program's file descriptor, which unloads it.</summary>
     public void Dispose() => _fd.Dispose();

@@ -17,70 +17,91 @@ internal static unsafe class ProgramLoader
     /// <summary>The largest log buffer a retry grows to when the kernel reports a longer log.</summary>
     public const int MaxLogBufferSize = 16 << 20;
 
+    /// <summary>The size of one <c>bpf_func_info</c> record.</summary>
+    public const int FunctionInfoSize = 8;
+
+    /// <summary>The size of one <c>bpf_line_info</c> record.</summary>
+    public const int LineInfoSize = 16;
+
     /// <summary>Verifies and loads <paramref name="program"/>; returns the program's fd.</summary>
     /// <exception cref="KernelErrorException">The kernel refused; for a verifier rejection the log is attached.</exception>
-    public static BpfFileDescriptor Load(ProgramTypeId type, Bytecode program, string license, string name, AttachTypeId? expectedAttachType = null)
+    public static BpfFileDescriptor Load(ProgramTypeId type, Bytecode program, string license, string name, AttachTypeId? expectedAttachType = null) =>
+        Load(new ProgramLoadRequest(type, program, license, name) { ExpectedAttachType = expectedAttachType });
+
+    /// <summary>
+    /// Verifies and loads the program of <paramref name="request"/>; returns its fd. A program that takes a function's
+    /// address needs func_info: without BTF of its own, BTF naming its subprograms is made up for the load.
+    /// </summary>
+    /// <exception cref="KernelErrorException">The kernel refused; for a verifier rejection the log is attached.</exception>
+    public static BpfFileDescriptor Load(ProgramLoadRequest request)
     {
-        if (!FunctionBtf.IsNeeded(program)) return Load(type, expectedAttachType, program, license, name, btf: default);
-        // A program that takes a function's address needs func_info, so BTF that names its subprograms.
-        var starts = FunctionBtf.SubprogramStarts(program);
+        if (request.Btf is not null || !FunctionBtf.IsNeeded(request.Instructions)) return LoadWithRetry(request);
+        var starts = FunctionBtf.SubprogramStarts(request.Instructions);
         using var btf = FunctionBtf.Load(FunctionBtf.Build(starts.Count));
-        return Load(type, expectedAttachType, program, license, name, new ProgramBtf(btf.AsAttrField, FunctionBtf.FunctionInfo(starts)));
+        return LoadWithRetry(request with { Btf = new ProgramBtf(btf.AsAttrField, FunctionBtf.FunctionInfo(starts), null) });
     }
 
-    /// <summary>The BTF of a program load: the BTF object's fd and the <c>bpf_func_info</c> records (8 bytes each).</summary>
-    private readonly record struct ProgramBtf(uint Fd, byte[]? FunctionInfo);
-
-    private static BpfFileDescriptor Load(ProgramTypeId type, AttachTypeId? expectedAttachType, Bytecode program, string license, string name, ProgramBtf btf)
+    private static BpfFileDescriptor LoadWithRetry(ProgramLoadRequest request)
     {
-        byte[] instructions = program.ToBytes();
-        byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(license) + 1];
-        System.Text.Encoding.ASCII.GetBytes(license, licenseBytes);
+        byte[] instructions = request.Instructions.ToBytes();
+        byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(request.License) + 1];
+        System.Text.Encoding.ASCII.GetBytes(request.License, licenseBytes);
 
-        int errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, btf, log: null, out int fd, out _);
+        int errno = TryLoad(request, instructions, licenseBytes, log: null, out int fd, out _);
         if (errno == 0) return new BpfFileDescriptor(fd);
         if (errno is not (Errno.EINVAL or Errno.EACCES or Errno.EPERM or Errno.E2BIG or Errno.ENOSPC))
-            throw new KernelErrorException(BpfCommand.ProgramLoad, errno);
+            throw new KernelErrorException(BpfCommand.ProgramLoad, errno, detail: $"program '{request.Name}'");
 
         byte[] log = new byte[LogBufferSize];
-        errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, btf, log, out fd, out uint trueSize);
+        errno = TryLoad(request, instructions, licenseBytes, log, out fd, out uint trueSize);
         if (errno == Errno.ENOSPC && trueSize > log.Length && trueSize <= MaxLogBufferSize)
         {
             log = new byte[trueSize];
-            errno = TryLoad(type, expectedAttachType, instructions, licenseBytes, name, btf, log, out fd, out _);
+            errno = TryLoad(request, instructions, licenseBytes, log, out fd, out _);
         }
         // The first attempt failed, the logged one may still succeed (a transient ENOMEM-like failure): take it.
         if (errno == 0) return new BpfFileDescriptor(fd);
-        throw new KernelErrorException(BpfCommand.ProgramLoad, errno, LogText(log));
+        throw new KernelErrorException(BpfCommand.ProgramLoad, errno, LogText(log), $"program '{request.Name}'");
     }
 
-    private static int TryLoad(ProgramTypeId type, AttachTypeId? expectedAttachType, byte[] instructions, byte[] license, string name, ProgramBtf btf, byte[]? log,
-        out int fd, out uint logTrueSize)
+    private static int TryLoad(ProgramLoadRequest request, byte[] instructions, byte[] license, byte[]? log, out int fd, out uint logTrueSize)
     {
+        var btf = request.Btf;
         fixed (byte* insns = instructions)
         fixed (byte* licensePointer = license)
         fixed (byte* logPointer = log)
-        fixed (byte* functionInfo = btf.FunctionInfo)
+        fixed (byte* functionInfo = btf?.FunctionInfo)
+        fixed (byte* lineInfo = btf?.LineInfo)
         {
             var attr = new BpfAttrProgramLoad
             {
-                ProgramType = type,
-                ExpectedAttachType = expectedAttachType is { } attach ? (uint)attach : 0u,
+                ProgramType = request.Type,
+                ExpectedAttachType = request.ExpectedAttachType is { } attach ? (uint)attach : 0u,
                 InstructionCount = (uint)(instructions.Length / Instruction.Size),
                 Instructions = (ulong)insns,
                 License = (ulong)licensePointer,
+                KernelVersion = request.KernelVersion,
                 LogLevel = log is null ? 0u : 1u,
                 LogSize = log is null ? 0u : (uint)log.Length,
                 LogBuffer = (ulong)logPointer,
             };
-            if (btf.FunctionInfo is { } records)
+            if (btf is not null)
             {
                 attr.ProgramBtfFd = btf.Fd;
-                attr.FunctionInfoRecordSize = 8;
-                attr.FunctionInfo = (ulong)functionInfo;
-                attr.FunctionInfoCount = (uint)(records.Length / 8);
+                if (btf.FunctionInfo.Length > 0)
+                {
+                    attr.FunctionInfoRecordSize = FunctionInfoSize;
+                    attr.FunctionInfo = (ulong)functionInfo;
+                    attr.FunctionInfoCount = (uint)(btf.FunctionInfo.Length / FunctionInfoSize);
+                }
+                if (btf.LineInfo is { Length: > 0 } lines)
+                {
+                    attr.LineInfoRecordSize = LineInfoSize;
+                    attr.LineInfo = (ulong)lineInfo;
+                    attr.LineInfoCount = (uint)(lines.Length / LineInfoSize);
+                }
             }
-            attr.SetName(name);
+            attr.SetName(request.Name);
             int errno = BpfSyscall.TryInvoke(BpfCommand.ProgramLoad, ref attr, out fd);
             logTrueSize = attr.LogTrueSize;
             return errno;

@@ -1,6 +1,6 @@
 namespace Ebpf.Maps;
 
-/// <summary>The Linux error numbers that map operations return (negated by helpers, positive in <see cref="MapException.Errno"/>).</summary>
+/// <summary>The Linux error numbers (asm-generic/errno*.h) that map operations and the bpf() system call return (negated by helpers, positive in <see cref="MapException.Errno"/>).</summary>
 public static class Errno
 {
     /// <summary>Operation not permitted.</summary>
@@ -26,12 +26,16 @@ public static class Errno
     public const int EEXIST = 17;
     /// <summary>No such device (a test run naming an interface that does not exist).</summary>
     public const int ENODEV = 19;
+    /// <summary>Not a directory (a pin path whose parent is not a directory).</summary>
+    public const int ENOTDIR = 20;
     /// <summary>Invalid argument.</summary>
     public const int EINVAL = 22;
     /// <summary>No space left (LPM trie full).</summary>
     public const int ENOSPC = 28;
     /// <summary>Result out of range (string to number conversion).</summary>
     public const int ERANGE = 34;
+    /// <summary>Function not implemented (no bpf() system call).</summary>
+    public const int ENOSYS = 38;
     /// <summary>Operation not supported (POSIX value).</summary>
     public const int EOPNOTSUPP = 95;
     /// <summary>Operation not supported (the kernel-internal value 524 that bpf() returns for some map operations).</summary>
@@ -51,6 +55,8 @@ public static class Errno
         EBUSY => "EBUSY",
         EEXIST => "EEXIST",
         ENODEV => "ENODEV",
+        ENOTDIR => "ENOTDIR",
+        ENOSYS => "ENOSYS",
         EINVAL => "EINVAL",
         ENOSPC => "ENOSPC",
         ERANGE => "ERANGE",
