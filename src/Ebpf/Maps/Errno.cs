@@ -41,7 +41,7 @@ public static class Errno
     /// <summary>Operation not supported (the kernel-internal value 524 that bpf() returns for some map operations).</summary>
     public const int ENOTSUPP = 524;
 
-    /// <summary>The symbolic name of an error number ("ENOENT"), or the number itself.</summary>
+    /// <summary>The symbolic name of an error number ("ENOENT"), or "errno N" for one not listed here.</summary>
     public static string Name(int errno) => errno switch
     {
         EPERM => "EPERM",
@@ -62,6 +62,6 @@ public static class Errno
         ERANGE => "ERANGE",
         EOPNOTSUPP => "EOPNOTSUPP",
         ENOTSUPP => "ENOTSUPP",
-        _ => errno.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => $"errno {errno}",
     };
 }
