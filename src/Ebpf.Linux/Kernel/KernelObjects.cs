@@ -38,6 +38,14 @@ internal static unsafe class KernelObjects
         return info;
     }
 
+    /// <summary>The id of a BTF object (the second word of <c>struct bpf_btf_info</c>).</summary>
+    public static uint BtfInfoId(BpfFileDescriptor fd)
+    {
+        var info = stackalloc uint[8];
+        GetInfo(fd, info, 32);
+        return info[3];
+    }
+
     private static void GetInfo(BpfFileDescriptor fd, void* info, int size)
     {
         var attr = new BpfAttrObjectInfo { BpfFd = fd.AsAttrField, InfoLength = (uint)size, Info = (ulong)info };

@@ -1,0 +1,25 @@
+using Ebpf.ProgramTypes;
+
+namespace Ebpf.Linux.Kernel;
+
+/// <summary>How <see cref="KernelCollection.Load"/> loads a collection into the kernel.</summary>
+public sealed record KernelCollectionOptions
+{
+    /// <summary>The default directory of maps pinned by name (LIBBPF_PIN_BY_NAME), as libbpf uses.</summary>
+    public const string DefaultPinDirectory = "/sys/fs/bpf";
+
+    /// <summary>Where maps the object marks as pinned by name live and are reused from; default <see cref="DefaultPinDirectory"/>.</summary>
+    public string MapPinDirectory { get; init; } = DefaultPinDirectory;
+
+    /// <summary>
+    /// The programs to load, by name; null loads every program. Programs not named are not loaded, but every map is
+    /// created.
+    /// </summary>
+    public IReadOnlyCollection<string>? Programs { get; init; }
+
+    /// <summary>A program type for programs whose section name follows no convention (it overrides every program's type).</summary>
+    public ProgramTypeId? ProgramTypeOverride { get; init; }
+
+    /// <summary>Whether to load the object's BTF and describe maps and programs with it (func_info, line_info); default true.</summary>
+    public bool UseBtf { get; init; } = true;
+}
