@@ -12,7 +12,8 @@ namespace Ebpf.Cli.Commands;
 
 /// <summary>
 /// <c>ebpf run OBJ [--program NAME] [--type NAME] [--engine E] [--data-hex HEX[,HEX...] | --data FILE] [--ctx-hex HEX | --ctx FILE]
-/// [--runs N] [--repeat N] [--json] [--dump-maps]</c>: the user-space BPF_PROG_TEST_RUN of a program from an ELF object, with its maps.
+/// [--runs N] [--repeat N] [--json] [--dump-maps] [--kernel]</c>: the user-space BPF_PROG_TEST_RUN of a program from an ELF object, with its
+/// maps, or with <c>--kernel</c> the Linux kernel's own test run of the same object (<see cref="KernelRun"/>), reported alike.
 /// </summary>
 internal static class RunCommand
 {
@@ -28,13 +29,14 @@ internal static class RunCommand
         var repeat = new Option<int>("--repeat") { Description = "Run each packet N times, as the kernel's repeat (duration is the mean)", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var dumpMaps = new Option<bool>("--dump-maps") { Description = "Show every map's contents after the runs" };
+        var kernel = new Option<bool>("--kernel") { Description = "Run in the Linux kernel (BPF_PROG_TEST_RUN on the loaded object; needs root or CAP_BPF) instead of user space" };
         var unverified = new Option<bool>("--unverified") { Description = "Run without verifying, in checked mode (for programs the verifier rejects or does not model)" };
         foreach (var count in new[] { runs, repeat })
             count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
 
         var command = new Command("run", "Test-run a program of an ELF object on packets or a context, as BPF_PROG_TEST_RUN does, and show results and maps")
         {
-            file, program, engine, dataHex, data, runs, repeat, json, dumpMaps, unverified,
+            file, program, engine, dataHex, data, runs, repeat, json, dumpMaps, unverified, kernel,
         };
         var contextOptions = new RunContextOptions();
         contextOptions.AddTo(command);
@@ -58,6 +60,12 @@ internal static class RunCommand
                 ? hex.Split(',').Select((h, i) => HexText.Parse(h, $"--data-hex packet {i + 1}")).ToList()
                 : parse.GetValue(data) is { } dataPath ? [ProgramLoader.ReadFile(dataPath)] : null;
             var inputs = contextOptions.Inputs(parse, type, packets, parse.GetValue(repeat));
+            if (parse.GetValue(kernel))
+            {
+                var (kernelReport, kernelRuns) = KernelRun.Execute(spec, programSpec, type, inputs, parse.GetValue(runs), parse.GetValue(dumpMaps) || parse.GetValue(json),
+                    parse.GetValue(contextOptions.Type) is null ? null : (Ebpf.ProgramTypes.ProgramTypeId)type.KernelId);
+                return Report(parse, parse.GetValue(json), parse.GetValue(dumpMaps), programSpec.Name, type, kernelReport, kernelRuns, []);
+            }
 
             using var collection = LoadedCollection.Create(spec, verification: Verification(parse.GetValue(unverified)),
                 programType: parse.GetValue(contextOptions.Type));
@@ -104,21 +112,28 @@ internal static class RunCommand
             report["runs"] = new JsonArray([.. results]);
             if (parse.GetValue(dumpMaps) || parse.GetValue(json))
             {
-                var (maps, rings) = MapDump.Describe(collection.Maps, ProgramNames(collection, CommandAction.ParseEngine(parse.GetValue(engine))));
+                var (maps, rings) = MapDump.Describe(collection.Maps, ProgramNames(collection, CommandAction.ParseEngine(parse.GetValue(engine))).GetValueOrDefault);
                 report["maps"] = maps;
                 report["ringbuf"] = rings;
             }
             report["trace"] = new JsonArray([.. trace.Select(line => JsonValue.Create(line))]);
-            var output = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json)) output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
-            else
-            {
-                WriteTable(output, programSpec.Name, type, results, parse.GetValue(dumpMaps) ? report : null);
-                foreach (var line in trace) output.WriteLine($"trace: {line}");
-            }
-            return results.Any(r => r.ContainsKey("error")) ? CommandAction.Failure : 0;
+            return Report(parse, parse.GetValue(json), parse.GetValue(dumpMaps), programSpec.Name, type, report, results, trace);
         }, parse.InvocationConfiguration.Error));
         return command;
+    }
+
+    /// <summary>Prints the report as JSON or as a table; the exit code says whether every run succeeded.</summary>
+    private static int Report(ParseResult parse, bool json, bool dumpMaps, string name, Ebpf.ProgramTypes.ProgramType type, JsonObject report,
+        List<JsonObject> results, List<string> trace)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        if (json) output.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+        else
+        {
+            WriteTable(output, name, type, results, dumpMaps ? report : null);
+            foreach (var line in trace) output.WriteLine($"trace: {line}");
+        }
+        return results.Any(r => r.ContainsKey("error")) ? CommandAction.Failure : 0;
     }
 
     /// <summary>The names of the collection's programs by their runtime id, for program-array dumps.</summary>

@@ -37,6 +37,9 @@ public interface IMapView
     /// <summary>Deletes the element of <paramref name="key"/>; false when there is none.</summary>
     bool Delete(ReadOnlySpan<byte> key);
 
+    /// <summary>Copies the value of <paramref name="key"/> and deletes it (queues and stacks: pops, with an empty key); false when there is none.</summary>
+    bool LookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value);
+
     /// <summary>The key after <paramref name="key"/> (the first for an empty span) into <paramref name="nextKey"/>; false after the last.</summary>
     bool TryGetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey);
 

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using Ebpf.Elf;
+using Ebpf.Linux;
+using Ebpf.Linux.Kernel;
+using Ebpf.ProgramTypes;
+using Ebpf.TestRuns;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf run OBJ --kernel …</c>: the same test runs as the user-space <c>ebpf run</c>, done by the Linux kernel's
+/// <c>BPF_PROG_TEST_RUN</c> on the object loaded with <see cref="KernelCollection"/>, reported in the same JSON.
+/// </summary>
+internal static class KernelRun
+{
+    /// <summary>Loads <paramref name="spec"/> into the kernel, runs <paramref name="program"/> on every input and returns the report.</summary>
+    public static (JsonObject Report, List<JsonObject> Runs) Execute(CollectionSpec spec, ProgramSpec program, ProgramType type, IReadOnlyList<TestRunInput> inputs,
+        int rounds, bool dumpMaps, ProgramTypeId? typeOverride)
+    {
+        if (type.KernelId < 0) throw new UsageException($"{type.Name} programs exist only in user space; the kernel cannot run them (drop --kernel)");
+        using var collection = KernelCollection.Load(spec, new KernelCollectionOptions
+        {
+            // Programs whose section names no type can only be loaded with the override; the others are loaded too so
+            // that program arrays hold them.
+            Programs = typeOverride is null ? spec.Programs.Where(p => p.ProgramType != ProgramTypeId.Unspecified || p.Name == program.Name).Select(p => p.Name).ToList() : [program.Name],
+            ProgramTypeOverride = typeOverride,
+        });
+        var loaded = collection.Program(program.Name);
+        var runs = new List<JsonObject>();
+        TestRunResult? last = null;
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var input in inputs)
+            {
+                try
+                {
+                    last = Run(loaded, type, input);
+                    var run = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
+                    if (last.ContextOut is { } contextOut) run["ctx_out"] = Hex(contextOut);
+                    runs.Add(run);
+                }
+                catch (KernelErrorException e)
+                {
+                    runs.Add(new JsonObject { ["error"] = e.Message, ["errno"] = e.ErrorNumber });
+                }
+            }
+        }
+        var report = new JsonObject
+        {
+            ["program"] = program.Name,
+            ["retval"] = last?.ReturnValue,
+            ["data_out"] = last is null ? null : Hex(last.DataOut),
+            ["duration_ns"] = last?.DurationNanoseconds,
+        };
+        if (last?.ContextOut is { } lastContext) report["ctx_out"] = Hex(lastContext);
+        report["runs"] = new JsonArray([.. runs]);
+        if (dumpMaps)
+        {
+            var names = collection.Programs.Values.ToDictionary(p => p.Id, p => p.Name);
+            var (maps, rings) = MapDump.Describe(spec.Maps.Select(m => (Ebpf.Maps.IMapView)collection.Map(m.Name)), names.GetValueOrDefault);
+            report["maps"] = maps;
+            report["ringbuf"] = rings;
+        }
+        // The kernel's bpf_trace_printk lines go to the trace pipe, which a test run does not return.
+        report["trace"] = new JsonArray();
+        return (report, runs);
+    }
+
+    private static TestRunResult Run(KernelProgram program, ProgramType type, TestRunInput input)
+    {
+        Linux.Programs.TestRunResult result;
+        if (type.Input == ContextInput.RawTracepointArgs)
+            result = program.TestRunContext(input.ContextIn ?? []);
+        else if (input.HasContext)
+            result = program.TestRun(input.Data, input.ContextIn, input.ContextOut ? type.ContextSize : 0, input.Repeat);
+        else
+            result = program.TestRun(input.Data, input.Repeat);
+        return new TestRunResult(result.ReturnValue, result.DataOut, result.DurationNanoseconds) { ContextOut = result.ContextOut };
+    }
+
+    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+}
