@@ -9,7 +9,7 @@ public static class Program
     /// <summary>Builds the command tree: one subcommand per job.</summary>
     internal static RootCommand CreateRootCommand()
     {
-        var root = new RootCommand("ebpf: assemble, disassemble and run eBPF programs in user space");
+        var root = new RootCommand("ebpf: assemble, disassemble, verify and run eBPF programs in user space, and load them into the Linux kernel");
         root.Subcommands.Add(AsmCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(ExecCommand.Create());
@@ -17,6 +17,9 @@ public static class Program
         root.Subcommands.Add(PcapCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(ProgCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
         return root;
     }
 

@@ -129,7 +129,7 @@ public sealed class KernelCollection : IDisposable
     {
         if (spec.Pinning == MapPinning.ByName)
         {
-            string path = Path.Combine(options.MapPinDirectory, spec.Name);
+            string path = Path.Combine(options.MapPinDirectory, PinName(spec.Name));
             if (File.Exists(path))
             {
                 var pinned = KernelMap.FromPin(path);
@@ -266,15 +266,41 @@ public sealed class KernelCollection : IDisposable
 
     /// <summary>
     /// Pins every map and loaded program under <paramref name="directory"/> (created if missing, inside a bpf file
-    /// system): programs at <c>DIR/NAME</c>, maps at <c>DIR/maps/NAME</c>, as <c>bpftool prog loadall … pinmaps</c> lays them out.
+    /// system): programs at <c>DIR/NAME</c>, maps at <c>DIR/maps/NAME</c>, as <c>bpftool prog loadall … pinmaps</c> lays them
+    /// out. The bpf file system refuses '.' in names, so <c>.rodata</c> is pinned as <c>_rodata</c>. When a pin fails, the
+    /// pins made so far are removed again.
     /// </summary>
-    public void PinAll(string directory)
+    /// <returns>The paths pinned, programs first.</returns>
+    public IReadOnlyList<string> PinAll(string directory)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(Path.Combine(directory, "maps"));
-        foreach (var (name, program) in _programs) program.Pin(Path.Combine(directory, name));
-        foreach (var (name, map) in _maps) map.Pin(Path.Combine(directory, "maps", name));
+        var pinned = new List<string>();
+        try
+        {
+            foreach (var (name, program) in _programs)
+            {
+                string path = Path.Combine(directory, PinName(name));
+                program.Pin(path);
+                pinned.Add(path);
+            }
+            foreach (var (name, map) in _maps)
+            {
+                string path = Path.Combine(directory, "maps", PinName(name));
+                map.Pin(path);
+                pinned.Add(path);
+            }
+            return pinned;
+        }
+        catch
+        {
+            foreach (var path in pinned) File.Delete(path);
+            throw;
+        }
     }
+
+    /// <summary>The file name an object is pinned under: its name with the '.' the bpf file system refuses replaced by '_'.</summary>
+    public static string PinName(string name) => name.Replace('.', '_');
 
     /// <summary>Closes every fd of the collection (programs, maps, BTF).</summary>
     public void Dispose()
