@@ -73,4 +73,67 @@ public class KernelCollectionTests(ITestOutputHelper output)
             Assert.Equal(collection.Program(initial.ProgramName).Id, BinaryPrimitives.ReadUInt32LittleEndian(id));
         }
     }
+
+    [Fact]
+    public void A_verifier_rejection_carries_the_C_source_line()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var spec = ObjectFile.Load(TestObject("unchecked_read.o"));
+        var error = Assert.Throws<KernelErrorException>(() => KernelCollection.Load(spec));
+        output.WriteLine(error.Message);
+        Assert.Equal(Errno.EACCES, error.ErrorNumber);
+        Assert.Contains("program 'unchecked_read'", error.Message);
+        // With line_info the kernel's log quotes the source line before the instruction it refused.
+        Assert.Contains("if (data[12] == 0x08)", error.VerifierLog);
+        Assert.Contains("invalid access to packet", error.VerifierLog);
+    }
+
+    [Fact]
+    public void A_map_pinned_by_name_is_reused_by_the_next_load()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        string pins = $"/sys/fs/bpf/ebpf-net-pins-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        Directory.CreateDirectory(pins);
+        try
+        {
+            var spec = ObjectFile.Load(TestObject("xdp_counter.o"));
+            var pinned = spec.Maps.Single(m => m.Pinning == MapPinning.ByName);
+            var options = new KernelCollectionOptions { MapPinDirectory = pins };
+            using var first = KernelCollection.Load(spec, options);
+            Assert.True(File.Exists(Path.Combine(pins, pinned.Name)));
+            Assert.Empty(first.Notes);
+            using var second = KernelCollection.Load(spec, options);
+            Assert.Equal(first.Map(pinned.Name).Id, second.Map(pinned.Name).Id);
+            Assert.Contains($"map '{pinned.Name}' reuses the map pinned at {Path.Combine(pins, pinned.Name)}", second.Notes);
+        }
+        finally
+        {
+            Directory.Delete(pins, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Map_in_map_slots_hold_the_inner_maps()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var spec = ObjectFile.Load(TestObject("map_in_map.o"));
+        using var collection = KernelCollection.Load(spec);
+        foreach (var initial in spec.MapInitialValues.OfType<MapInitialMap>())
+        {
+            var key = new byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(key, initial.Key);
+            // A map-in-map lookup from user space returns the inner map's id.
+            var id = collection.Map(initial.MapName).Lookup(key);
+            Assert.NotNull(id);
+            Assert.Equal(collection.Map(initial.InnerMapName).Id, BinaryPrimitives.ReadUInt32LittleEndian(id));
+        }
+    }
+
+    [Fact]
+    public void Naming_a_program_the_object_lacks_is_refused_before_anything_is_created()
+    {
+        var spec = ObjectFile.Load(TestObject("xdp_counter.o"));
+        var error = Assert.Throws<ArgumentException>(() => KernelCollection.Load(spec, new KernelCollectionOptions { Programs = ["no_such_program"] }));
+        Assert.Contains("the object has no program 'no_such_program'; it has: ", error.Message);
+    }
 }
