@@ -8,7 +8,7 @@ namespace Ebpf.Linux.Kernel;
 /// (<see cref="IMapView"/>): lookups, updates, deletes and iteration go through <c>bpf()</c>. Dispose it to close the fd;
 /// the kernel frees the map once no fd, pin or program refers to it.
 /// </summary>
-public sealed unsafe class KernelMap : IMapView, IDisposable
+public sealed unsafe partial class KernelMap : IMapView, IDisposable
 {
     internal KernelMap(BpfFileDescriptor fd, string name, MapType type, int keySize, int valueSize, int maxEntries, MapCreationFlags flags, uint id)
     {
@@ -48,8 +48,17 @@ public sealed unsafe class KernelMap : IMapView, IDisposable
     /// <summary>The kernel's id of the map (what <c>bpftool map show</c> lists).</summary>
     public uint Id { get; }
 
-    /// <summary>Whether values hold one slot per possible CPU.</summary>
+    /// <inheritdoc />
     public bool IsPerCpu => Type is MapType.PerCpuHash or MapType.PerCpuArray or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage;
+
+    /// <inheritdoc />
+    public int ProcessorCount => IsPerCpu ? PossibleCpus.Count : 1;
+
+    /// <summary>A typed view for unmanaged key and value structs of exactly the key size and host value size.</summary>
+    public TypedMap<TKey, TValue> AsTyped<TKey, TValue>() where TKey : unmanaged where TValue : unmanaged => new(this);
+
+    /// <summary>A typed view of a per-CPU map: one <typeparamref name="TValue"/> per possible CPU for each key.</summary>
+    public PerCpuTypedMap<TKey, TValue> AsPerCpuTyped<TKey, TValue>() where TKey : unmanaged where TValue : unmanaged => new(this);
 
     /// <inheritdoc />
     public int HostValueSize => IsPerCpu ? (ValueSize + 7) / 8 * 8 * PossibleCpus.Count : ValueSize;
@@ -181,7 +190,7 @@ public sealed unsafe class KernelMap : IMapView, IDisposable
         }
     }
 
-    /// <summary>Copies the value of <paramref name="key"/> and deletes it (for queues and stacks: pops, with an empty key).</summary>
+    /// <inheritdoc />
     public bool LookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
     {
         if (!key.IsEmpty && key.Length != KeySize) throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));

@@ -75,9 +75,7 @@ public class ArrayMap : Map
         }
         for (int cpu = 0; cpu < ProcessorCount; cpu++)
         {
-            var target = value.Slice(cpu * _stride, _stride);
-            element.Slice(cpu * _stride, ValueSize).CopyTo(target);
-            target[ValueSize..].Clear();
+            element.Slice(cpu * _stride, _stride).CopyTo(value.Slice(cpu * _stride, _stride));
         }
         return 0;
     }
@@ -126,7 +124,8 @@ public class ArrayMap : Map
             value[..ValueSize].CopyTo(element.Slice(processorSlot * _stride, ValueSize));
         else
             for (int cpu = 0; cpu < ProcessorCount; cpu++)
-                value.Slice(cpu * _stride, ValueSize).CopyTo(element.Slice(cpu * _stride, ValueSize));
+                // Like the kernel (copy_map_value_long), the host's bytes fill each slot's padding too, and lookups return them.
+                value.Slice(cpu * _stride, _stride).CopyTo(element.Slice(cpu * _stride, _stride));
         return 0;
     }
 }

@@ -204,7 +204,8 @@ public class HashMap : Map
             return;
         }
         for (int cpu = 0; cpu < ProcessorCount; cpu++)
-            value.Slice(cpu * _stride, ValueSize).CopyTo(values.Slice(cpu * _stride, ValueSize));
+            // Like the kernel (copy_map_value_long), the host's bytes fill each slot's padding too, and lookups return them.
+            value.Slice(cpu * _stride, _stride).CopyTo(values.Slice(cpu * _stride, _stride));
     }
 
     private void CopyOut(int slot, Span<byte> value)
@@ -217,9 +218,7 @@ public class HashMap : Map
         }
         for (int cpu = 0; cpu < ProcessorCount; cpu++)
         {
-            var target = value.Slice(cpu * _stride, _stride);
-            values.Slice(cpu * _stride, ValueSize).CopyTo(target);
-            target[ValueSize..].Clear();
+            values.Slice(cpu * _stride, _stride).CopyTo(value.Slice(cpu * _stride, _stride));
         }
     }
 }

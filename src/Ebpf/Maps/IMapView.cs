@@ -22,6 +22,12 @@ public interface IMapView
     /// <summary>The capacity.</summary>
     int MaxEntries { get; }
 
+    /// <summary>Whether each key holds one value per CPU.</summary>
+    bool IsPerCpu { get; }
+
+    /// <summary>The number of per-CPU value slots a lookup transfers (1 for maps that are not per-CPU).</summary>
+    int ProcessorCount { get; }
+
     /// <summary>The size of a value as lookups and updates transfer it (all CPUs' values for per-CPU maps).</summary>
     int HostValueSize { get; }
 

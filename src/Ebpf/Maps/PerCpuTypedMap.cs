@@ -13,7 +13,9 @@ public sealed class PerCpuTypedMap<TKey, TValue> where TKey : unmanaged where TV
 {
     private readonly int _stride;
 
-    internal PerCpuTypedMap(Map map)
+    /// <summary>A typed per-CPU view of <paramref name="map"/>.</summary>
+    /// <exception cref="ArgumentException">The map is not per-CPU, or the struct sizes differ from its key and value sizes.</exception>
+    public PerCpuTypedMap(IMapView map)
     {
         if (!map.IsPerCpu) throw new ArgumentException($"map '{map.Name}' is a {map.Type} map, not a per-CPU one; use AsTyped");
         if (Unsafe.SizeOf<TKey>() != map.KeySize)
@@ -25,7 +27,7 @@ public sealed class PerCpuTypedMap<TKey, TValue> where TKey : unmanaged where TV
     }
 
     /// <summary>The map this view reads and writes.</summary>
-    public Map Map { get; }
+    public IMapView Map { get; }
 
     /// <summary>Every slot's value of <paramref name="key"/> (index = processor slot), or null when there is none.</summary>
     public TValue[]? Get(in TKey key)

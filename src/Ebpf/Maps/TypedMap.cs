@@ -13,7 +13,9 @@ namespace Ebpf.Maps;
 public sealed class TypedMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TValue>>
     where TKey : unmanaged where TValue : unmanaged
 {
-    internal TypedMap(Map map)
+    /// <summary>A typed view of <paramref name="map"/>.</summary>
+    /// <exception cref="ArgumentException">The struct sizes differ from the map's key size or host value size.</exception>
+    public TypedMap(IMapView map)
     {
         if (Unsafe.SizeOf<TKey>() != map.KeySize)
             throw new ArgumentException($"map '{map.Name}' has {map.KeySize}-byte keys; {typeof(TKey).Name} has {Unsafe.SizeOf<TKey>()} bytes");
@@ -23,7 +25,7 @@ public sealed class TypedMap<TKey, TValue> : IEnumerable<KeyValuePair<TKey, TVal
     }
 
     /// <summary>The map this view reads and writes.</summary>
-    public Map Map { get; }
+    public IMapView Map { get; }
 
     /// <summary>The value of <paramref name="key"/>, if any.</summary>
     public bool TryGetValue(in TKey key, out TValue value)
