@@ -23,7 +23,8 @@ internal static class LoadCommand
         var programs = new Option<string[]>("--program") { Description = "Load only these programs (repeatable; default: all)", AllowMultipleArgumentsPerToken = true };
         var type = new Option<string?>("--type") { Description = "The program type for every program (the kernel's BPF_PROG_TYPE_ name without prefix, any case)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
-        var command = new Command("load", "Load an object's programs and maps, in user space or into the kernel, and list them") { file, kernel, pin, programs, type, json };
+        var logLevel = new Option<uint>("--log-level") { Description = "With --kernel: print the kernel verifier's log of each program at this level (1 paths, 2 every instruction, 4 statistics)" };
+        var command = new Command("load", "Load an object's programs and maps, in user space or into the kernel, and list them") { file, kernel, pin, programs, type, json, logLevel };
         command.Validators.Add(r =>
         {
             if (r.GetResult(pin) is not null && r.GetValue(kernel) == false) r.AddError("--pin needs --kernel: only kernel objects can be pinned");
@@ -40,7 +41,7 @@ internal static class LoadCommand
                 : null;
             var output = parse.InvocationConfiguration.Output;
             var report = parse.GetValue(kernel)
-                ? LoadIntoKernel(spec, selected, typeOverride, parse.GetValue(pin), parse.InvocationConfiguration.Error)
+                ? LoadIntoKernel(spec, selected, typeOverride, parse.GetValue(pin), parse.GetValue(logLevel), parse.InvocationConfiguration.Error)
                 : LoadInUserSpace(spec, selected, parse.GetValue(type));
             if (parse.GetValue(json)) output.WriteLine(report.ToJsonString());
             else WriteTables(output, report);
@@ -49,14 +50,18 @@ internal static class LoadCommand
         return command;
     }
 
-    private static JsonObject LoadIntoKernel(CollectionSpec spec, string[]? selected, ProgramTypes.ProgramType? typeOverride, string? pinDirectory, TextWriter errors)
+    private static JsonObject LoadIntoKernel(CollectionSpec spec, string[]? selected, ProgramTypes.ProgramType? typeOverride, string? pinDirectory, uint logLevel,
+        TextWriter errors)
     {
         using var collection = KernelCollection.Load(spec, new KernelCollectionOptions
         {
             Programs = selected,
+            VerifierLogLevel = logLevel,
             ProgramTypeOverride = typeOverride is null ? null : (ProgramTypes.ProgramTypeId)typeOverride.KernelId,
         });
         foreach (var note in collection.Notes) errors.WriteLine($"note: {note}");
+        foreach (var program in collection.Programs.Values.Where(p => p.VerifierLog is not null))
+            errors.WriteLine($"verifier log of '{program.Name}':\n{program.VerifierLog!.TrimEnd()}");
         if (pinDirectory is not null) collection.PinAll(pinDirectory);
         else errors.WriteLine("note: nothing is pinned, so the kernel unloads these programs and maps when this command exits; pin them with --pin DIR");
         var programs = new JsonArray();

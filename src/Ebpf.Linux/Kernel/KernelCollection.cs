@@ -87,6 +87,7 @@ public sealed class KernelCollection : IDisposable
             {
                 ExpectedAttachType = program.ExpectedAttachType,
                 KernelVersion = Spec.KernelVersion ?? 0,
+                LogLevel = options.VerifierLogLevel,
                 Btf = _btf is null || program.FunctionInfos.Count == 0 ? null
                     : new ProgramBtf(_btf.AsAttrField, FunctionInfoRecords(program), lineInfos[program.Name]),
             };

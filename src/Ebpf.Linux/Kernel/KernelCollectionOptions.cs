@@ -20,6 +20,12 @@ public sealed record KernelCollectionOptions
     /// <summary>A program type for programs whose section name follows no convention (it overrides every program's type).</summary>
     public ProgramTypeId? ProgramTypeOverride { get; init; }
 
+    /// <summary>
+    /// The kernel verifier log level to keep for every program (<see cref="KernelProgram.VerifierLog"/>): 1 the paths, 2
+    /// every instruction, 4 statistics only; 0 (default) keeps no log unless a load fails.
+    /// </summary>
+    public uint VerifierLogLevel { get; init; }
+
     /// <summary>Whether to load the object's BTF and describe maps and programs with it (func_info, line_info); default true.</summary>
     public bool UseBtf { get; init; } = true;
 }

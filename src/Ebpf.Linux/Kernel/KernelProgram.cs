@@ -54,8 +54,15 @@ public sealed class KernelProgram : IDisposable
     }
 
     /// <summary>Loads with a prepared request (BTF, kernel version); used by <c>KernelCollection</c>.</summary>
-    internal static KernelProgram Load(ProgramLoadRequest request) =>
-        Adopt(ProgramLoader.Load(request), request.Name, request.Type, request.ExpectedAttachType);
+    internal static KernelProgram Load(ProgramLoadRequest request)
+    {
+        var program = Adopt(ProgramLoader.Load(request, out string? log), request.Name, request.Type, request.ExpectedAttachType);
+        program.VerifierLog = log;
+        return program;
+    }
+
+    /// <summary>The kernel verifier's log of the load, when a log level was asked for (null otherwise).</summary>
+    public string? VerifierLog { get; private set; }
 
     /// <summary>Opens the loaded program with id <paramref name="id"/>.</summary>
     /// <exception cref="KernelErrorException">No such program, or no permission.</exception>

@@ -12,6 +12,12 @@ internal sealed record ProgramLoadRequest(ProgramTypeId Type, Bytecode Instructi
     /// <summary>The kernel version of the object's <c>version</c> section (0 when absent; only old kprobe loaders check it).</summary>
     public uint KernelVersion { get; init; }
 
+    /// <summary>
+    /// The verifier log level to ask for even when the load succeeds (1: per-path log, 2: every instruction, 4: statistics
+    /// only); 0 asks for a log only to explain a failure.
+    /// </summary>
+    public uint LogLevel { get; init; }
+
     /// <summary>The BTF object and the func_info/line_info records that refer to it, or null for none.</summary>
     public ProgramBtf? Btf { get; init; }
 }

@@ -33,21 +33,41 @@ internal static unsafe class ProgramLoader
     /// address needs func_info: without BTF of its own, BTF naming its subprograms is made up for the load.
     /// </summary>
     /// <exception cref="KernelErrorException">The kernel refused; for a verifier rejection the log is attached.</exception>
-    public static BpfFileDescriptor Load(ProgramLoadRequest request)
+    public static BpfFileDescriptor Load(ProgramLoadRequest request) => Load(request, out _);
+
+    /// <summary>Like <see cref="Load(ProgramLoadRequest)"/>; <paramref name="log"/> is the verifier's log when the request asked for one.</summary>
+    public static BpfFileDescriptor Load(ProgramLoadRequest request, out string? log)
     {
-        if (request.Btf is not null || !FunctionBtf.IsNeeded(request.Instructions)) return LoadWithRetry(request);
+        if (request.Btf is not null || !FunctionBtf.IsNeeded(request.Instructions)) return LoadWithRetry(request, out log);
         var starts = FunctionBtf.SubprogramStarts(request.Instructions);
         using var btf = FunctionBtf.Load(FunctionBtf.Build(starts.Count));
-        return LoadWithRetry(request with { Btf = new ProgramBtf(btf.AsAttrField, FunctionBtf.FunctionInfo(starts), null) });
+        return LoadWithRetry(request with { Btf = new ProgramBtf(btf.AsAttrField, FunctionBtf.FunctionInfo(starts), null) }, out log);
     }
 
-    private static BpfFileDescriptor LoadWithRetry(ProgramLoadRequest request)
+    private static BpfFileDescriptor LoadWithRetry(ProgramLoadRequest request, out string? logText)
     {
         byte[] instructions = request.Instructions.ToBytes();
         byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(request.License) + 1];
         System.Text.Encoding.ASCII.GetBytes(request.License, licenseBytes);
+        logText = null;
 
-        int errno = TryLoad(request, instructions, licenseBytes, log: null, out int fd, out _);
+        int errno;
+        int fd;
+        if (request.LogLevel != 0)
+        {
+            var requested = new byte[LogBufferSize];
+            errno = TryLoad(request, instructions, licenseBytes, requested, out fd, out uint needed);
+            if (errno == Errno.ENOSPC && needed > requested.Length && needed <= MaxLogBufferSize)
+            {
+                requested = new byte[needed];
+                errno = TryLoad(request, instructions, licenseBytes, requested, out fd, out _);
+            }
+            logText = LogText(requested);
+            if (errno == 0) return new BpfFileDescriptor(fd);
+            throw new KernelErrorException(BpfCommand.ProgramLoad, errno, logText, $"program '{request.Name}'");
+        }
+
+        errno = TryLoad(request, instructions, licenseBytes, log: null, out fd, out _);
         if (errno == 0) return new BpfFileDescriptor(fd);
         if (errno is not (Errno.EINVAL or Errno.EACCES or Errno.EPERM or Errno.E2BIG or Errno.ENOSPC))
             throw new KernelErrorException(BpfCommand.ProgramLoad, errno, detail: $"program '{request.Name}'");
@@ -81,7 +101,7 @@ internal static unsafe class ProgramLoader
                 Instructions = (ulong)insns,
                 License = (ulong)licensePointer,
                 KernelVersion = request.KernelVersion,
-                LogLevel = log is null ? 0u : 1u,
+                LogLevel = log is null ? 0u : Math.Max(request.LogLevel, 1u),
                 LogSize = log is null ? 0u : (uint)log.Length,
                 LogBuffer = (ulong)logPointer,
             };

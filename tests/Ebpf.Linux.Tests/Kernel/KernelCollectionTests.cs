@@ -136,4 +136,16 @@ public class KernelCollectionTests(ITestOutputHelper output)
         var error = Assert.Throws<ArgumentException>(() => KernelCollection.Load(spec, new KernelCollectionOptions { Programs = ["no_such_program"] }));
         Assert.Contains("the object has no program 'no_such_program'; it has: ", error.Message);
     }
+
+    [Fact]
+    public void A_log_level_keeps_the_kernel_verifier_log_of_an_accepted_program()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var spec = ObjectFile.Load(Example("xdp_counter.o"));
+        using var collection = KernelCollection.Load(spec, new KernelCollectionOptions { VerifierLogLevel = 4 });
+        var program = collection.Programs.Values.Single();
+        output.WriteLine(program.VerifierLog);
+        Assert.Matches(@"processed \d+ insns", program.VerifierLog);
+        Assert.Contains($"processed {program.Info().VerifiedInstructions} insns", program.VerifierLog);
+    }
 }
