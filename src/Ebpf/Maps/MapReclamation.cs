@@ -14,66 +14,71 @@ namespace Ebpf.Maps;
 /// </remarks>
 public static class MapReclamation
 {
-    private static readonly object Gate = new();
-    private static readonly SortedDictionary<long, int> ActiveRunsByStartEpoch = new();
+    private const long Idle = long.MaxValue;
+    private static readonly object RegistrationGate = new();
+    private static ThreadRuns[] _threads = [];
     private static long _epoch;
-    private static long _oldestActiveStart = long.MaxValue;
+
+    [ThreadStatic] private static ThreadRuns? _current;
+
+    /// <summary>
+    /// One thread's registration: the epoch its outermost current run started at (<see cref="Idle"/> between runs), and
+    /// how deeply runs nest on it (a helper that runs a callback registers again). Only its own thread writes it, so
+    /// entering and leaving a run take no lock; the rare reuse check reads every thread's start.
+    /// </summary>
+    internal sealed class ThreadRuns
+    {
+        public long Start = Idle;
+        public int Depth;
+    }
 
     /// <summary>Registers a run that may hold map value pointers until the returned scope is disposed.</summary>
     public static MapRunScope EnterRun()
     {
-        lock (Gate)
+        var runs = _current ??= Register();
+        if (++runs.Depth == 1)
         {
-            long start = Volatile.Read(ref _epoch);
-            ActiveRunsByStartEpoch[start] = ActiveRunsByStartEpoch.GetValueOrDefault(start) + 1;
-            if (start < _oldestActiveStart) Volatile.Write(ref _oldestActiveStart, start);
-            return new MapRunScope(start);
+            Volatile.Write(ref runs.Start, Volatile.Read(ref _epoch));
+            // The start must be visible before the run reads any map (a store-load order, so a full fence).
+            Interlocked.MemoryBarrier();
         }
+        return new MapRunScope(runs);
     }
 
-    internal static void ExitRun(long start)
+    internal static void ExitRun(ThreadRuns runs)
     {
-        lock (Gate)
-        {
-            int remaining = ActiveRunsByStartEpoch[start] - 1;
-            if (remaining > 0)
-            {
-                ActiveRunsByStartEpoch[start] = remaining;
-                return;
-            }
-            ActiveRunsByStartEpoch.Remove(start);
-            long oldest = long.MaxValue;
-            foreach (var key in ActiveRunsByStartEpoch.Keys)
-            {
-                oldest = key;
-                break;
-            }
-            Volatile.Write(ref _oldestActiveStart, oldest);
-        }
+        if (--runs.Depth == 0) Volatile.Write(ref runs.Start, Idle);
+    }
+
+    private static ThreadRuns Register()
+    {
+        var runs = new ThreadRuns();
+        lock (RegistrationGate) _threads = [.. _threads, runs];
+        return runs;
     }
 
     /// <summary>Stamps a slot that was just unlinked from its map; runs that enter afterwards cannot reach it.</summary>
     internal static long Retire() => Interlocked.Increment(ref _epoch);
 
     /// <summary>Whether no registered run started before the slot retired at <paramref name="retiredAt"/>.</summary>
-    internal static bool IsReusable(long retiredAt) => Volatile.Read(ref _oldestActiveStart) >= retiredAt;
+    internal static bool IsReusable(long retiredAt)
+    {
+        foreach (var runs in Volatile.Read(ref _threads))
+            if (Volatile.Read(ref runs.Start) < retiredAt) return false;
+        return true;
+    }
 }
 
-/// <summary>A registered program run (see <see cref="MapReclamation.EnterRun"/>); dispose it when the run ends.</summary>
+/// <summary>A registered program run (see <see cref="MapReclamation.EnterRun"/>); dispose it on the thread that entered, when the run ends.</summary>
 public readonly struct MapRunScope : IDisposable
 {
-    private readonly long _start;
-    private readonly bool _entered;
+    private readonly MapReclamation.ThreadRuns? _runs;
 
-    internal MapRunScope(long start)
-    {
-        _start = start;
-        _entered = true;
-    }
+    internal MapRunScope(MapReclamation.ThreadRuns runs) => _runs = runs;
 
     /// <summary>Ends the run's registration.</summary>
     public void Dispose()
     {
-        if (_entered) MapReclamation.ExitRun(_start);
+        if (_runs is not null) MapReclamation.ExitRun(_runs);
     }
 }
