@@ -9,7 +9,11 @@ internal static class BtfReader
     private const int HeaderSize = 24;
     private const int TypeHeaderSize = 12;
 
-    public static BtfSpec Read(ReadOnlyMemory<byte> btf, BtfDataLayout? layout)
+    /// <summary>
+    /// Parses <paramref name="btf"/>; with a <paramref name="baseSpec"/> it is split BTF (a kernel module's), whose type
+    /// ids and string offsets continue those of the base.
+    /// </summary>
+    public static BtfSpec Read(ReadOnlyMemory<byte> btf, BtfDataLayout? layout, BtfSpec? baseSpec = null)
     {
         var data = btf.Span;
         ushort magic = BtfBytes.U16(data, 0, "the BTF magic");
@@ -27,13 +31,17 @@ internal static class BtfReader
         var typeBytes = BtfBytes.Slice(body, typeOffset, typeLength, "the type section");
         BtfBytes.Slice(body, stringOffset, stringLength, "the string section");
         var strings = btf.Slice((int)headerLength + (int)stringOffset, (int)stringLength);
-        if (stringLength == 0 || strings.Span[0] != 0) throw new BtfFormatException("the string section does not start with the empty string");
+        if (baseSpec is null && (stringLength == 0 || strings.Span[0] != 0))
+            throw new BtfFormatException("the string section does not start with the empty string");
+        // Split BTF names its strings by offsets past the end of the base's string section: one joined table serves both.
+        if (baseSpec is not null) strings = (byte[])[.. baseSpec.StringSection.Span, .. strings.Span];
 
-        var types = new List<BtfType> { new BtfVoid() };
+        var types = baseSpec is null ? new List<BtfType> { new BtfVoid() } : new List<BtfType>(baseSpec.Types);
+        int firstOwnType = types.Count;
         for (long offset = 0; offset < typeBytes.Length;)
             types.Add(ReadType(typeBytes, strings.Span, (uint)types.Count, ref offset));
         var array = types.ToArray();
-        CheckReferences(array);
+        CheckReferences(array, firstOwnType);
         if (layout is not null) BtfDataSectionFixup.Apply(array, layout);
         return new BtfSpec(array, strings);
     }
@@ -149,14 +157,14 @@ internal static class BtfReader
     }
 
     /// <summary>Checks that every type id a type refers to exists, so later lookups cannot fail on a dangling id.</summary>
-    private static void CheckReferences(BtfType[] types)
+    private static void CheckReferences(BtfType[] types, int firstOwnType)
     {
         void Check(BtfType owner, uint target, string role)
         {
             if (target >= (uint)types.Length)
                 throw new BtfFormatException($"type {owner.Id} ({owner.Kind} '{owner.Name}') refers to {role} type {target}, which does not exist ({types.Length - 1} types)");
         }
-        foreach (var type in types)
+        foreach (var type in types.AsSpan(firstOwnType))
         {
             switch (type)
             {

@@ -1,0 +1,120 @@
+using Ebpf.Elf;
+using Ebpf.Isa;
+
+namespace Ebpf.Btf.Core;
+
+/// <summary>
+/// Applies a program's CO-RE relocations against a target BTF (normally the running kernel's,
+/// <see cref="KernelBtf.Vmlinux"/>) with libbpf's rules: each relocation's local access is matched against every
+/// target type of the same essential name and compatible kind; all fitting candidates must agree; the value is
+/// patched into the instruction, or the instruction is poisoned when nothing fits (existence checks give 0 instead,
+/// and type relocations give 0).
+/// </summary>
+public static class CoreRelocator
+{
+    /// <summary>Relocates <paramref name="program"/>'s instructions.</summary>
+    /// <param name="program">The program; its <see cref="ProgramSpec.CoreRelocations"/> are applied.</param>
+    /// <param name="localBtf">The BTF of the object the program came from (<see cref="CollectionSpec.Btf"/>).</param>
+    /// <param name="targetBtf">The BTF to relocate against.</param>
+    /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
+    public static CoreRelocationResult Apply(ProgramSpec program, BtfSpec localBtf, BtfSpec targetBtf)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        return Apply(program.Name, program.Instructions, program.CoreRelocations, localBtf, targetBtf);
+    }
+
+    /// <summary>Relocates raw instructions with the given CO-RE records (indexes are instruction slots).</summary>
+    /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
+    public static CoreRelocationResult Apply(string programName, Bytecode instructions, IReadOnlyList<BtfCoreRelocation> relocations,
+        BtfSpec localBtf, BtfSpec targetBtf)
+    {
+        ArgumentNullException.ThrowIfNull(instructions);
+        ArgumentNullException.ThrowIfNull(relocations);
+        ArgumentNullException.ThrowIfNull(localBtf);
+        ArgumentNullException.ThrowIfNull(targetBtf);
+        var slots = instructions.Slots.ToArray();
+        var reports = new List<CoreRelocationReport>(relocations.Count);
+        // As in libbpf, candidates that failed to fit one relocation are dropped for later relocations of the same root type.
+        var candidatesByRoot = new Dictionary<uint, IReadOnlyList<BtfType>>();
+        for (int i = 0; i < relocations.Count; i++)
+        {
+            var relocation = relocations[i];
+            try
+            {
+                if (relocation.InstructionIndex < 0 || relocation.InstructionIndex >= slots.Length)
+                    throw new CoreRelocationFailure($"instruction {relocation.InstructionIndex} is outside the program's {slots.Length} instructions");
+                reports.Add(ApplyOne(i, relocation, slots, localBtf, targetBtf, candidatesByRoot));
+            }
+            catch (CoreRelocationFailure failure)
+            {
+                throw new CoreRelocationException(programName, i, relocation.InstructionIndex, Describe(relocation, localBtf), failure.Message);
+            }
+        }
+        return new CoreRelocationResult(new Bytecode(slots), reports);
+    }
+
+    private static CoreRelocationReport ApplyOne(int index, BtfCoreRelocation relocation, Instruction[] slots, BtfSpec localBtf,
+        BtfSpec targetBtf, Dictionary<uint, IReadOnlyList<BtfType>> candidatesByRoot)
+    {
+        if (relocation.TypeId >= (uint)localBtf.Types.Count)
+            throw new CoreRelocationFailure($"local type [{relocation.TypeId}] does not exist (the object's BTF has {localBtf.Types.Count - 1} types)");
+        var localType = localBtf.TypeById(relocation.TypeId);
+        var local = CoreSpecParser.Parse(localBtf, relocation);
+
+        if (relocation.Kind == BtfCoreRelocationKind.TypeIdLocal)
+        {
+            var own = new CoreRelocationOutcome { OriginalValue = relocation.TypeId, NewValue = relocation.TypeId, Validate = false };
+            string patched = CoreInstructionPatcher.Patch(slots, relocation.InstructionIndex, own);
+            return new CoreRelocationReport(index, relocation, local.ToString(), null, 0, own.OriginalValue, own.NewValue, false, patched);
+        }
+        if (localType.Name.Length == 0 || localType is BtfVoid)
+            throw new CoreRelocationFailure("the local type is anonymous; CO-RE finds target types by name (libbpf does not support anonymous types either)");
+
+        if (!candidatesByRoot.TryGetValue(relocation.TypeId, out var candidates))
+            candidates = CoreCandidateIndex.For(targetBtf).CandidatesFor(localType);
+
+        CoreSpec? chosen = null;
+        CoreRelocationOutcome? outcome = null;
+        var fitting = new List<BtfType>();
+        foreach (var candidate in candidates)
+        {
+            var target = CoreSpecMatcher.Match(local, targetBtf, candidate.Id);
+            if (target is null) continue;
+            var candidateOutcome = CoreValueCalculator.Calculate(local, target);
+            if (chosen is null)
+            {
+                chosen = target;
+                outcome = candidateOutcome;
+            }
+            else if (target.BitOffset != chosen.BitOffset)
+            {
+                throw new CoreRelocationFailure($"field offset ambiguity: candidates {chosen} and {target} give bit offsets {chosen.BitOffset} and {target.BitOffset}");
+            }
+            else if (candidateOutcome.Poison != outcome!.Poison || candidateOutcome.NewValue != outcome.NewValue)
+            {
+                throw new CoreRelocationFailure($"relocation decision ambiguity: candidate {chosen} gives {Decision(outcome)}, candidate {target} gives {Decision(candidateOutcome)}");
+            }
+            fitting.Add(candidate);
+        }
+        if (fitting.Count > 0) candidatesByRoot[relocation.TypeId] = fitting;
+        else candidatesByRoot[relocation.TypeId] = candidates;
+        outcome ??= CoreValueCalculator.Calculate(local, null);
+
+        if (outcome.Poison is false && slots[relocation.InstructionIndex].IsLddw && relocation.InstructionIndex + 1 >= slots.Length)
+            throw new CoreRelocationFailure("the lddw at the end of the program has no second slot");
+        string patch = CoreInstructionPatcher.Patch(slots, relocation.InstructionIndex, outcome);
+        bool poisoned = slots[relocation.InstructionIndex] is { Opcode: Opcodes.Call, Immediate: CoreInstructionPatcher.PoisonHelperId, Source: 0 };
+        return new CoreRelocationReport(index, relocation, local.ToString(), chosen?.ToString(), candidates.Count,
+            outcome.OriginalValue, poisoned ? 0 : outcome.NewValue, poisoned, patch);
+    }
+
+    private static string Decision(CoreRelocationOutcome outcome) => outcome.Poison ? "failure" : $"success {outcome.NewValue}";
+
+    private static string Describe(BtfCoreRelocation relocation, BtfSpec localBtf)
+    {
+        string type = relocation.TypeId < (uint)localBtf.Types.Count
+            ? CoreTypeText.KindAndName(localBtf.TypeById(relocation.TypeId))
+            : "an unknown type";
+        return $"<{CoreRelocationKinds.Name(relocation.Kind)}> [{relocation.TypeId}] {type} + {relocation.AccessString}";
+    }
+}
