@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(PcapCommand.Create());
         root.Subcommands.Add(ConformancePluginCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(CoreCommand.Create());
         return root;
     }
 

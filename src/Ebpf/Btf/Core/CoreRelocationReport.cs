@@ -19,8 +19,10 @@ public sealed record CoreRelocationReport(
 
     /// <summary>One line: <c>relo #0: insn 3 &lt;byte_off&gt; [7] struct task.tgid (0:1 @ offset 4) => [123] struct task_struct.tgid (0:90 @ offset 2468): LDX off 4 -> 2468</c>.</summary>
     public override string ToString() =>
-        $"relo #{Index}: insn {Relocation.InstructionIndex} <{KindName}> {Local} => {Target ?? "no matching target"}" +
-        $" ({CandidateCount} candidate{(CandidateCount == 1 ? "" : "s")}): {Patch}";
+        Relocation.Kind == BtfCoreRelocationKind.TypeIdLocal
+            ? $"relo #{Index}: insn {Relocation.InstructionIndex} <{KindName}> {Local} => the local type id: {Patch}"
+            : $"relo #{Index}: insn {Relocation.InstructionIndex} <{KindName}> {Local} => {Target ?? "no matching target"}" +
+              $" ({CandidateCount} candidate{(CandidateCount == 1 ? "" : "s")}): {Patch}";
 }
 
 /// <summary>A program's instructions after CO-RE relocation, and what each relocation resolved to.</summary>
