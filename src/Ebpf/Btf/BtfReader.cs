@@ -38,22 +38,23 @@ internal static class BtfReader
 
         var types = baseSpec is null ? new List<BtfType> { new BtfVoid() } : new List<BtfType>(baseSpec.Types);
         int firstOwnType = types.Count;
+        var names = new BtfNameTable(strings);
         for (long offset = 0; offset < typeBytes.Length;)
-            types.Add(ReadType(typeBytes, strings.Span, (uint)types.Count, ref offset));
+            types.Add(ReadType(typeBytes, names, (uint)types.Count, ref offset));
         var array = types.ToArray();
         CheckReferences(array, firstOwnType);
         if (layout is not null) BtfDataSectionFixup.Apply(array, layout);
         return new BtfSpec(array, strings);
     }
 
-    private static BtfType ReadType(ReadOnlySpan<byte> data, ReadOnlySpan<byte> strings, uint id, ref long offset)
+    private static BtfType ReadType(ReadOnlySpan<byte> data, BtfNameTable strings, uint id, ref long offset)
     {
         string where = $"type {id} at type-section offset {offset}";
         uint nameOffset = BtfBytes.U32(data, offset, where);
         uint info = BtfBytes.U32(data, offset + 4, where);
         uint sizeOrType = BtfBytes.U32(data, offset + 8, where);
         long extra = offset + TypeHeaderSize;
-        string name = BtfBytes.String(strings, nameOffset, $"the name of {where}");
+        string name = strings.At(nameOffset, "the name", -1, where);
         int vlen = (int)(info & 0xffff);
         bool kindFlag = (info & 0x8000_0000) != 0;
         var kind = (BtfKind)((info >> 24) & 0x1f);
@@ -84,7 +85,7 @@ internal static class BtfReader
                 {
                     uint memberOffset = BtfBytes.U32(data, extra + 8, where);
                     members[i] = new BtfMember(
-                        BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"member {i} of {where}"),
+                        strings.At(BtfBytes.U32(data, extra, where), "member", i, where),
                         BtfBytes.U32(data, extra + 4, where),
                         kindFlag ? memberOffset & 0xff_ffff : memberOffset,
                         kindFlag ? (byte)(memberOffset >> 24) : (byte)0);
@@ -98,7 +99,7 @@ internal static class BtfReader
                 var values = new BtfEnumValue[vlen];
                 for (int i = 0; i < vlen; i++)
                 {
-                    string valueName = BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"value {i} of {where}");
+                    string valueName = strings.At(BtfBytes.U32(data, extra, where), "value", i, where);
                     uint low = BtfBytes.U32(data, extra + 4, where);
                     long value = is64
                         ? (long)((ulong)BtfBytes.U32(data, extra + 8, where) << 32 | low)
@@ -121,7 +122,7 @@ internal static class BtfReader
                 var parameters = new BtfParameter[vlen];
                 for (int i = 0; i < vlen; i++, extra += 8)
                     parameters[i] = new BtfParameter(
-                        BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"parameter {i} of {where}"),
+                        strings.At(BtfBytes.U32(data, extra, where), "parameter", i, where),
                         BtfBytes.U32(data, extra + 4, where));
                 type = new BtfFunctionPrototype(id, sizeOrType, parameters);
                 break;
