@@ -166,4 +166,14 @@ int local_type_id(void *ctx)
 	return __builtin_btf_type_id(*(struct task_struct *)0, TYPE_ID_LOCAL);
 }
 
+/* The first four bytes of the calling thread's name (task_struct.comm), little-endian. */
+SEC("raw_tp/sys_enter")
+int current_comm_head(void *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u32 head = 0;
+	bpf_probe_read_kernel(&head, sizeof(head), &task->comm[0]);
+	return head;
+}
+
 char LICENSE[] SEC("license") = "GPL";

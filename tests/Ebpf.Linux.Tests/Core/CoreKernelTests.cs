@@ -63,6 +63,19 @@ public partial class CoreKernelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_first_bytes_of_comm_at_the_relocated_array_offset_are_the_threads_name()
+    {
+        if (Missing()) return;
+        uint head = RunRelocated("current_comm_head");
+        // The kernel's view of this thread's name, read on the same thread.
+        byte[] name = System.Text.Encoding.ASCII.GetBytes(File.ReadAllText("/proc/thread-self/comm").TrimEnd('\n'));
+        var expected = new byte[4];
+        name.AsSpan(0, Math.Min(4, name.Length)).CopyTo(expected);
+        output.WriteLine($"thread name: {System.Text.Encoding.ASCII.GetString(name)}");
+        Assert.Equal(BitConverter.ToUInt32(expected), head);
+    }
+
+    [Fact]
     public void Without_relocation_the_compilers_offsets_read_something_else()
     {
         if (Missing()) return;
