@@ -23,6 +23,25 @@ public static class CoreRelocator
         return Apply(program.Name, program.Instructions, program.CoreRelocations, localBtf, targetBtf);
     }
 
+    /// <summary>
+    /// Relocates <paramref name="program"/> for the kernel this process runs on, as a loader does just before
+    /// <c>BPF_PROG_LOAD</c>: a program without CO-RE relocations comes back unchanged (and needs no BTF); otherwise
+    /// its relocations are applied against <see cref="KernelBtf.Vmlinux"/>.
+    /// </summary>
+    /// <param name="program">The program.</param>
+    /// <param name="localBtf">The BTF of the object the program came from (<see cref="CollectionSpec.Btf"/>).</param>
+    /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
+    /// <exception cref="KernelBtfUnavailableException">The program needs relocating but the kernel exposes no BTF.</exception>
+    public static CoreRelocationResult ApplyForRunningKernel(ProgramSpec program, BtfSpec? localBtf)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        if (program.CoreRelocations.Count == 0) return new CoreRelocationResult(program.Instructions, []);
+        if (localBtf is null)
+            throw new CoreRelocationException(program.Name, 0, program.CoreRelocations[0].InstructionIndex, "no local BTF",
+                "the program has CO-RE relocations but its object has no .BTF section to interpret them");
+        return Apply(program, localBtf, KernelBtf.Vmlinux);
+    }
+
     /// <summary>Relocates raw instructions with the given CO-RE records (indexes are instruction slots).</summary>
     /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
     public static CoreRelocationResult Apply(string programName, Bytecode instructions, IReadOnlyList<BtfCoreRelocation> relocations,

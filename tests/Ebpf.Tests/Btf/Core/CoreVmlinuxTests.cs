@@ -133,6 +133,22 @@ public class CoreVmlinuxTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Relocating_for_the_running_kernel_uses_vmlinux_and_leaves_programs_without_relocations_alone()
+    {
+        if (Missing()) return;
+        var spec = TestObjects.Load("core_fields.o");
+        var pid = spec.FindProgram("current_pid")!;
+        Assert.Equal(CoreRelocator.Apply(pid, spec.Btf!, KernelBtf.Vmlinux).Instructions.Slots.ToArray(),
+            CoreRelocator.ApplyForRunningKernel(pid, spec.Btf).Instructions.Slots.ToArray());
+        var plain = TestObjects.Load("calls.o").Programs[0];
+        var unchanged = CoreRelocator.ApplyForRunningKernel(plain, null);
+        Assert.Same(plain.Instructions, unchanged.Instructions);
+        Assert.Empty(unchanged.Relocations);
+        var error = Assert.Throws<CoreRelocationException>(() => CoreRelocator.ApplyForRunningKernel(pid, null));
+        Assert.Contains("its object has no .BTF section", error.Message);
+    }
+
+    [Fact]
     public void Every_relocation_of_the_object_reports_what_it_resolved_to()
     {
         if (Missing()) return;
