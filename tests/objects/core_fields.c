@@ -176,4 +176,18 @@ int current_comm_head(void *ctx)
 	return head;
 }
 
+/* A CO-RE access inside a called function: its relocation moves with the function when it is linked in. */
+static __attribute__((noinline)) int tgid_of(struct task_struct *task)
+{
+	pid_t tgid = 0;
+	bpf_probe_read_kernel(&tgid, sizeof(tgid), &task->tgid);
+	return tgid;
+}
+
+SEC("raw_tp/sys_enter")
+int current_tgid_via_call(void *ctx)
+{
+	return tgid_of((struct task_struct *)bpf_get_current_task()) + 0;
+}
+
 char LICENSE[] SEC("license") = "GPL";

@@ -63,6 +63,17 @@ public partial class CoreKernelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_relocation_inside_a_called_function_is_applied_where_the_function_was_linked()
+    {
+        if (Missing()) return;
+        var (_, program) = Program("current_tgid_via_call");
+        var function = program.Functions.Single(f => f.Name == "tgid_of");
+        var relocation = Assert.Single(program.CoreRelocations);
+        Assert.InRange(relocation.InstructionIndex, function.StartIndex, function.StartIndex + function.Length - 1);
+        Assert.Equal((uint)getpid(), RunRelocated("current_tgid_via_call"));
+    }
+
+    [Fact]
     public void The_first_bytes_of_comm_at_the_relocated_array_offset_are_the_threads_name()
     {
         if (Missing()) return;

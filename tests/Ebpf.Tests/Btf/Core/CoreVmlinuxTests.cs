@@ -155,7 +155,7 @@ public class CoreVmlinuxTests(ITestOutputHelper output)
         var spec = TestObjects.Load("core_fields.o");
         var reports = spec.Programs.SelectMany(p => CoreRelocator.Apply(p, spec.Btf!, KernelBtf.Vmlinux).Relocations).ToList();
         foreach (var report in reports) output.WriteLine(report.ToString());
-        Assert.Equal(27, reports.Count);
+        Assert.Equal(28, reports.Count);
         Assert.Equal(13, reports.Select(r => r.Relocation.Kind).Distinct().Count());
         Assert.Equal(2, reports.Count(r => r.Poisoned));
         var pid = reports.First(r => r.Relocation.Kind == BtfCoreRelocationKind.FieldByteOffset);
