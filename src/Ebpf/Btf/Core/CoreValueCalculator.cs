@@ -26,10 +26,10 @@ internal static class CoreValueCalculator
         }
         if (CoreRelocationKinds.IsTypeBased(kind))
         {
-            var (originalValue, _) = Type(local);
+            ulong originalValue = Type(local);
             // A type id may change when objects are linked, so the compiler's id is never checked.
             bool validate = kind != BtfCoreRelocationKind.TypeIdTarget;
-            ulong newValue = target is null ? 0 : Type(target).Value;
+            ulong newValue = target is null ? 0 : Type(target);
             return new CoreRelocationOutcome { OriginalValue = originalValue, NewValue = newValue, Validate = validate };
         }
         ulong localEnum = EnumValue(local);
@@ -120,11 +120,11 @@ internal static class CoreValueCalculator
             && localInt.Encoding != BtfIntEncoding.Signed && targetInt.Encoding != BtfIntEncoding.Signed;
     }
 
-    private static (ulong Value, bool Found) Type(CoreSpec spec) => spec.Kind switch
+    private static ulong Type(CoreSpec spec) => spec.Kind switch
     {
-        BtfCoreRelocationKind.TypeIdLocal or BtfCoreRelocationKind.TypeIdTarget => (spec.RootTypeId, true),
-        BtfCoreRelocationKind.TypeExists or BtfCoreRelocationKind.TypeMatches => (1, true),
-        BtfCoreRelocationKind.TypeSize => ((ulong)CoreSpecParser.SizeOf(spec.Btf, spec.RootTypeId), true),
+        BtfCoreRelocationKind.TypeIdLocal or BtfCoreRelocationKind.TypeIdTarget => spec.RootTypeId,
+        BtfCoreRelocationKind.TypeExists or BtfCoreRelocationKind.TypeMatches => 1,
+        BtfCoreRelocationKind.TypeSize => (ulong)CoreSpecParser.SizeOf(spec.Btf, spec.RootTypeId),
         _ => throw new CoreRelocationFailure($"unknown type relocation kind {(uint)spec.Kind}"),
     };
 

@@ -22,6 +22,11 @@ internal static class CoreTypes
 
     public static BtfBlob Pointer(this BtfBlob blob, uint target) => blob.Type("", 2, 0, target);
 
+    public static BtfBlob FunctionPrototype(this BtfBlob blob, uint returnType, params uint[] parameterTypes) =>
+        blob.Type("", 13, parameterTypes.Length, returnType, false, [.. parameterTypes.SelectMany(type => new[] { 0u, type })]);
+
+    public static BtfBlob Forward(this BtfBlob blob, string name, bool isUnion) => blob.Type(name, 7, 0, 0, isUnion);
+
     public static BtfBlob Enum(this BtfBlob blob, string name, uint size, bool signed, params (string Name, uint Value)[] values)
     {
         var words = new List<uint>();
