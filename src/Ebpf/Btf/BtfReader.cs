@@ -44,7 +44,7 @@ internal static class BtfReader
         var array = types.ToArray();
         CheckReferences(array, firstOwnType);
         if (layout is not null) BtfDataSectionFixup.Apply(array, layout);
-        return new BtfSpec(array, strings);
+        return new BtfSpec(array, strings, baseSpec);
     }
 
     private static BtfType ReadType(ReadOnlySpan<byte> data, BtfNameTable strings, uint id, ref long offset)

@@ -13,14 +13,21 @@ public sealed class BtfSpec
     private readonly ReadOnlyMemory<byte> _strings;
     private readonly Dictionary<string, BtfType[]> _byName;
 
-    internal BtfSpec(BtfType[] types, ReadOnlyMemory<byte> strings)
+    internal BtfSpec(BtfType[] types, ReadOnlyMemory<byte> strings, BtfSpec? baseSpec = null)
     {
         _types = types;
         _strings = strings;
+        Base = baseSpec;
         _byName = types.Where(t => t.Name.Length > 0 && t is not BtfVoid)
             .GroupBy(t => t.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>For split BTF (a kernel module's), the BTF it extends; null otherwise.</summary>
+    public BtfSpec? Base { get; }
+
+    /// <summary>The first type id this BTF defines itself: 1, or for split BTF the id after its base's last type.</summary>
+    public int FirstOwnTypeId => Base is null ? 1 : Base.Types.Count;
 
     /// <summary>The raw string section (for split BTF: the base's strings followed by its own).</summary>
     internal ReadOnlyMemory<byte> StringSection => _strings;

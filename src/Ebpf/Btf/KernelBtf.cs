@@ -37,6 +37,21 @@ public static class KernelBtf
         return BtfSpec.ParseSplit(ReadAll(Path.Combine(Directory, name)), Vmlinux);
     }
 
+    /// <summary>
+    /// The split BTF of every loaded module with BTF, parsed on first enumeration (and again on each new enumeration,
+    /// since modules come and go); none where the kernel exposes only vmlinux.
+    /// </summary>
+    public static IEnumerable<BtfSpec> Modules()
+    {
+        if (!System.IO.Directory.Exists(Directory)) yield break;
+        foreach (string path in System.IO.Directory.GetFiles(Directory).Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(path);
+            if (name == "vmlinux") continue;
+            yield return BtfSpec.ParseSplit(ReadAll(path), Vmlinux);
+        }
+    }
+
     private static byte[] ReadAll(string path)
     {
         try

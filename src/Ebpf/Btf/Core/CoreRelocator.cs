@@ -17,10 +17,22 @@ public static class CoreRelocator
     /// <param name="localBtf">The BTF of the object the program came from (<see cref="CollectionSpec.Btf"/>).</param>
     /// <param name="targetBtf">The BTF to relocate against.</param>
     /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
-    public static CoreRelocationResult Apply(ProgramSpec program, BtfSpec localBtf, BtfSpec targetBtf)
+    public static CoreRelocationResult Apply(ProgramSpec program, BtfSpec localBtf, BtfSpec targetBtf) =>
+        Apply(program, localBtf, targetBtf, []);
+
+    /// <summary>
+    /// Relocates <paramref name="program"/>'s instructions against <paramref name="targetBtf"/> (vmlinux) and, for a
+    /// local type with no candidate there, against the types each module's split BTF adds (as libbpf searches modules).
+    /// </summary>
+    /// <param name="program">The program; its <see cref="ProgramSpec.CoreRelocations"/> are applied.</param>
+    /// <param name="localBtf">The BTF of the object the program came from (<see cref="CollectionSpec.Btf"/>).</param>
+    /// <param name="targetBtf">The BTF to relocate against first.</param>
+    /// <param name="moduleBtfs">Module BTFs (<see cref="KernelBtf.Module"/>), enumerated only if some type is missing from <paramref name="targetBtf"/>.</param>
+    /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
+    public static CoreRelocationResult Apply(ProgramSpec program, BtfSpec localBtf, BtfSpec targetBtf, IEnumerable<BtfSpec> moduleBtfs)
     {
         ArgumentNullException.ThrowIfNull(program);
-        return Apply(program.Name, program.Instructions, program.CoreRelocations, localBtf, targetBtf);
+        return Apply(program.Name, program.Instructions, program.CoreRelocations, localBtf, targetBtf, moduleBtfs);
     }
 
     /// <summary>
@@ -39,14 +51,20 @@ public static class CoreRelocator
         if (localBtf is null)
             throw new CoreRelocationException(program.Name, 0, program.CoreRelocations[0].InstructionIndex, "no local BTF",
                 "the program has CO-RE relocations but its object has no .BTF section to interpret them");
-        return Apply(program, localBtf, KernelBtf.Vmlinux);
+        return Apply(program, localBtf, KernelBtf.Vmlinux, KernelBtf.Modules());
     }
 
     /// <summary>Relocates raw instructions with the given CO-RE records (indexes are instruction slots).</summary>
     /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
     public static CoreRelocationResult Apply(string programName, Bytecode instructions, IReadOnlyList<BtfCoreRelocation> relocations,
-        BtfSpec localBtf, BtfSpec targetBtf)
+        BtfSpec localBtf, BtfSpec targetBtf) => Apply(programName, instructions, relocations, localBtf, targetBtf, []);
+
+    /// <summary>Relocates raw instructions with the given CO-RE records, searching <paramref name="moduleBtfs"/> for types missing from <paramref name="targetBtf"/>.</summary>
+    /// <exception cref="CoreRelocationException">A relocation is malformed, ambiguous, or does not fit its instruction.</exception>
+    public static CoreRelocationResult Apply(string programName, Bytecode instructions, IReadOnlyList<BtfCoreRelocation> relocations,
+        BtfSpec localBtf, BtfSpec targetBtf, IEnumerable<BtfSpec> moduleBtfs)
     {
+        ArgumentNullException.ThrowIfNull(moduleBtfs);
         ArgumentNullException.ThrowIfNull(instructions);
         ArgumentNullException.ThrowIfNull(relocations);
         ArgumentNullException.ThrowIfNull(localBtf);
@@ -54,7 +72,8 @@ public static class CoreRelocator
         var slots = instructions.Slots.ToArray();
         var reports = new List<CoreRelocationReport>(relocations.Count);
         // As in libbpf, candidates that failed to fit one relocation are dropped for later relocations of the same root type.
-        var candidatesByRoot = new Dictionary<uint, IReadOnlyList<BtfType>>();
+        var candidatesByRoot = new Dictionary<uint, IReadOnlyList<CoreCandidate>>();
+        var modules = new Lazy<IReadOnlyList<BtfSpec>>(() => moduleBtfs.ToArray());
         for (int i = 0; i < relocations.Count; i++)
         {
             var relocation = relocations[i];
@@ -62,7 +81,7 @@ public static class CoreRelocator
             {
                 if (relocation.InstructionIndex < 0 || relocation.InstructionIndex >= slots.Length)
                     throw new CoreRelocationFailure($"instruction {relocation.InstructionIndex} is outside the program's {slots.Length} instructions");
-                reports.Add(ApplyOne(i, relocation, slots, localBtf, targetBtf, candidatesByRoot));
+                reports.Add(ApplyOne(i, relocation, slots, localBtf, targetBtf, modules, candidatesByRoot));
             }
             catch (CoreRelocationFailure failure)
             {
@@ -73,7 +92,7 @@ public static class CoreRelocator
     }
 
     private static CoreRelocationReport ApplyOne(int index, BtfCoreRelocation relocation, Instruction[] slots, BtfSpec localBtf,
-        BtfSpec targetBtf, Dictionary<uint, IReadOnlyList<BtfType>> candidatesByRoot)
+        BtfSpec targetBtf, Lazy<IReadOnlyList<BtfSpec>> modules, Dictionary<uint, IReadOnlyList<CoreCandidate>> candidatesByRoot)
     {
         if (relocation.TypeId >= (uint)localBtf.Types.Count)
             throw new CoreRelocationFailure($"local type [{relocation.TypeId}] does not exist (the object's BTF has {localBtf.Types.Count - 1} types)");
@@ -90,14 +109,14 @@ public static class CoreRelocator
             throw new CoreRelocationFailure("the local type is anonymous; CO-RE finds target types by name (libbpf does not support anonymous types either)");
 
         if (!candidatesByRoot.TryGetValue(relocation.TypeId, out var candidates))
-            candidates = CoreCandidateIndex.For(targetBtf).CandidatesFor(localType);
+            candidates = FindCandidates(localType, targetBtf, modules);
 
         CoreSpec? chosen = null;
         CoreRelocationOutcome? outcome = null;
-        var fitting = new List<BtfType>();
+        var fitting = new List<CoreCandidate>();
         foreach (var candidate in candidates)
         {
-            var target = CoreSpecMatcher.Match(local, targetBtf, candidate.Id);
+            var target = CoreSpecMatcher.Match(local, candidate.Btf, candidate.Type.Id);
             if (target is null) continue;
             var candidateOutcome = CoreValueCalculator.Calculate(local, target);
             if (chosen is null)
@@ -125,6 +144,14 @@ public static class CoreRelocator
         bool poisoned = slots[relocation.InstructionIndex] is { Opcode: Opcodes.Call, Immediate: CoreInstructionPatcher.PoisonHelperId, Source: 0 };
         return new CoreRelocationReport(index, relocation, local.ToString(), chosen?.ToString(), candidates.Count,
             outcome.OriginalValue, poisoned ? 0 : outcome.NewValue, poisoned, patch);
+    }
+
+    /// <summary>Candidates from the target BTF; only when it has none, from every module's own types (libbpf's order).</summary>
+    private static IReadOnlyList<CoreCandidate> FindCandidates(BtfType localType, BtfSpec targetBtf, Lazy<IReadOnlyList<BtfSpec>> modules)
+    {
+        var candidates = CoreCandidateIndex.For(targetBtf).CandidatesFor(localType);
+        if (candidates.Count > 0) return candidates;
+        return modules.Value.SelectMany(module => CoreCandidateIndex.ForOwnTypes(module).CandidatesFor(localType)).ToArray();
     }
 
     private static string Decision(CoreRelocationOutcome outcome) => outcome.Poison ? "failure" : $"success {outcome.NewValue}";

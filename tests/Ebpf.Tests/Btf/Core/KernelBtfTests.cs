@@ -41,6 +41,41 @@ public class KernelBtfTests
         Assert.Equal("invalid BTF: type 2 (Pointer '') refers to target type 7, which does not exist (2 types)", error.Message);
     }
 
+    [Fact]
+    public void A_type_missing_from_the_base_is_found_in_a_module_and_the_base_wins_when_it_has_one()
+    {
+        // Base: 1 int, 2 struct other { int a; }. Module: 3 struct modstruct { int pad; int a; }.
+        byte[] baseBytes = new BtfBlob().Int("int", 4, true).Struct("other", 4, ("a", 1, 0)).Build();
+        var baseSpec = BtfSpec.Parse(baseBytes);
+        uint baseStrings = BinaryPrimitives.ReadUInt32LittleEndian(baseBytes.AsSpan(20));
+        var split = new BtfBlob();
+        uint name = baseStrings + split.String("modstruct"), pad = baseStrings + split.String("pad"), a = baseStrings + split.String("a");
+        split.Word(name).Word(4u << 24 | 2).Word(8).Word(pad).Word(1).Word(0).Word(a).Word(1).Word(32);
+        var module = BtfSpec.ParseSplit(split.Build(), baseSpec);
+        Assert.Equal(3, module.FirstOwnTypeId);
+
+        // Local: 1 int, 2 struct modstruct { int a; }, 3 struct other { int x; int a; }
+        var local = BtfSpec.Parse(new BtfBlob().Int("int", 4, true).Struct("modstruct", 4, ("a", 1, 0)).Struct("other", 8, ("x", 1, 0), ("a", 1, 32)).Build());
+        var program = new Ebpf.Isa.Bytecode([new(0xb7, 0, 0, 0, 0), new(0xb7, 0, 0, 0, 4), new(0x95, 0, 0, 0, 0)]);
+        var result = CoreRelocator.Apply("modules", program,
+            [new BtfCoreRelocation(0, 2, "0:0", BtfCoreRelocationKind.FieldByteOffset), new BtfCoreRelocation(1, 3, "0:1", BtfCoreRelocationKind.FieldByteOffset)],
+            local, baseSpec, [module]);
+
+        Assert.Equal((4, 0), (result.Instructions[0].Immediate, result.Instructions[1].Immediate));
+        Assert.Equal("[3] struct modstruct.a (0:1 @ offset 4)", result.Relocations[0].Target);
+        Assert.Equal("[2] struct other.a (0:0 @ offset 0)", result.Relocations[1].Target);
+    }
+
+    [Fact]
+    public void Without_modules_a_missing_type_stays_missing()
+    {
+        var baseSpec = BtfSpec.Parse(new BtfBlob().Int("int", 4, true).Build());
+        var local = BtfSpec.Parse(new BtfBlob().Int("int", 4, true).Struct("modstruct", 4, ("a", 1, 0)).Build());
+        var result = CoreRelocator.Apply("modules", new Ebpf.Isa.Bytecode([new(0xb7, 0, 0, 0, 1), new(0x95, 0, 0, 0, 0)]),
+            [new BtfCoreRelocation(0, 2, "0:0", BtfCoreRelocationKind.FieldExists)], local, baseSpec, []);
+        Assert.Equal(0, result.Instructions[0].Immediate);
+    }
+
     [Theory]
     [InlineData("task_struct", "task_struct")]
     [InlineData("task_struct___2", "task_struct")]
