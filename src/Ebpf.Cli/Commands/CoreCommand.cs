@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Ebpf.Btf;
 using Ebpf.Btf.Core;
 using Ebpf.Cli.Input;
@@ -7,7 +9,7 @@ using Ebpf.Elf;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf core OBJ [--program NAME] [--btf PATH]</c>: applies each program's CO-RE relocations against the running
+/// <c>ebpf core OBJ [--program NAME] [--btf PATH] [--json]</c>: applies each program's CO-RE relocations against the running
 /// kernel's BTF (or a given raw BTF file) and prints what every relocation resolved to, as libbpf's debug log does.
 /// Exits 0 when every relocation applied (poisoned instructions included: the kernel decides whether they are reached).
 /// </summary>
@@ -18,9 +20,10 @@ internal static class CoreCommand
         var file = new Argument<string>("file") { Description = "An ELF object built with clang -O2 -g -target bpf" };
         var program = new Option<string?>("--program") { Description = "Relocate only this program (default: all)" };
         var btf = new Option<string?>("--btf") { Description = $"The target BTF file (default: {KernelBtf.VmlinuxPath})" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object: {\"btf\", \"types\", \"programs\": [{program, relocations: [...]}]}" };
         var command = new Command("core", "Show what each CO-RE relocation of an object resolves to against a kernel's BTF")
         {
-            file, program, btf,
+            file, program, btf, json,
         };
         command.SetAction(parse => CommandAction.Run(() =>
         {
@@ -29,13 +32,23 @@ internal static class CoreCommand
             var programs = Choose(spec, parse.GetValue(program), path);
             string targetPath = parse.GetValue(btf) ?? KernelBtf.VmlinuxPath;
             var output = parse.InvocationConfiguration.Output;
-            if (programs.All(p => p.CoreRelocations.Count == 0))
+            if (programs.All(p => p.CoreRelocations.Count == 0) && !parse.GetValue(json))
             {
                 output.WriteLine($"{path}: no CO-RE relocations");
                 return 0;
             }
-            var localBtf = spec.Btf ?? throw new UsageException($"{path}: the object has CO-RE relocations but no .BTF section");
+            var localBtf = spec.Btf;
+            if (localBtf is null && programs.Any(p => p.CoreRelocations.Count > 0))
+                throw new UsageException($"{path}: the object has CO-RE relocations but no .BTF section");
             var targetBtf = parse.GetValue(btf) is null ? KernelBtf.Vmlinux : KernelBtf.Load(targetPath);
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(ToJson(programs, localBtf, targetBtf, targetPath).ToJsonString(new JsonSerializerOptions
+                {
+                    WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+                }));
+                return 0;
+            }
             output.WriteLine($"target BTF: {targetPath} ({targetBtf.Types.Count - 1} types)");
             foreach (var chosen in programs)
             {
@@ -44,7 +57,7 @@ internal static class CoreCommand
                     output.WriteLine($"{chosen.Name}: no CO-RE relocations");
                     continue;
                 }
-                var result = CoreRelocator.Apply(chosen, localBtf, targetBtf);
+                var result = CoreRelocator.Apply(chosen, localBtf!, targetBtf);
                 int poisoned = result.Relocations.Count(r => r.Poisoned);
                 output.WriteLine($"{chosen.Name}: {result.Relocations.Count} relocation{(result.Relocations.Count == 1 ? "" : "s")}" +
                                  (poisoned > 0 ? $", {poisoned} poisoned" : ""));
@@ -53,6 +66,36 @@ internal static class CoreCommand
             return 0;
         }, parse.InvocationConfiguration.Error));
         return command;
+    }
+
+    private static JsonObject ToJson(IReadOnlyList<ProgramSpec> programs, BtfSpec? localBtf, BtfSpec targetBtf, string targetPath)
+    {
+        var list = new JsonArray();
+        foreach (var chosen in programs)
+        {
+            var relocations = new JsonArray();
+            if (chosen.CoreRelocations.Count > 0)
+            {
+                foreach (var report in CoreRelocator.Apply(chosen, localBtf!, targetBtf).Relocations)
+                {
+                    relocations.Add(new JsonObject
+                    {
+                        ["index"] = report.Index,
+                        ["instruction"] = report.Relocation.InstructionIndex,
+                        ["kind"] = report.KindName,
+                        ["local"] = report.Local,
+                        ["target"] = report.Target,
+                        ["candidates"] = report.CandidateCount,
+                        ["original"] = report.OriginalValue,
+                        ["value"] = report.NewValue,
+                        ["poisoned"] = report.Poisoned,
+                        ["patch"] = report.Patch,
+                    });
+                }
+            }
+            list.Add(new JsonObject { ["program"] = chosen.Name, ["relocations"] = relocations });
+        }
+        return new JsonObject { ["btf"] = targetPath, ["types"] = targetBtf.Types.Count - 1, ["programs"] = list };
     }
 
     private static IReadOnlyList<ProgramSpec> Choose(CollectionSpec spec, string? name, string path)

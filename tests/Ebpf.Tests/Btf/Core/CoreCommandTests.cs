@@ -34,6 +34,23 @@ public class CoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Json_holds_every_relocation_with_its_values()
+    {
+        string btf = TargetBtf();
+        var (exitCode, output, error) = CliRunner.Run("core", TestObjects.PathOf("core_fields.o"), "--program", "missing_read", "--btf", btf, "--json");
+        Assert.Equal(("", 0), (error, exitCode));
+        var root = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal((btf, 2), (root["btf"]!.GetValue<string>(), root["types"]!.GetValue<int>()));
+        var program = root["programs"]![0]!;
+        Assert.Equal("missing_read", program["program"]!.GetValue<string>());
+        var relocation = program["relocations"]![0]!;
+        Assert.Equal(("byte_off", 3, true, 0ul, "poisoned: call unknown#195896080"),
+            (relocation["kind"]!.GetValue<string>(), relocation["instruction"]!.GetValue<int>(), relocation["poisoned"]!.GetValue<bool>(),
+             relocation["value"]!.GetValue<ulong>(), relocation["patch"]!.GetValue<string>()));
+        Assert.Null(relocation["target"]);
+    }
+
+    [Fact]
     public void Poisoned_relocations_are_counted()
     {
         var (exitCode, output, _) = CliRunner.Run("core", TestObjects.PathOf("core_fields.o"), "--program", "missing_read", "--btf", TargetBtf());
