@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(CoreCommand.Create());
         return root;
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Ebpf.Btf;
+using Ebpf.Btf.Core;
 using Ebpf.Elf;
 using Ebpf.Isa;
 using Ebpf.Linux.Programs;
@@ -12,7 +13,8 @@ namespace Ebpf.Linux.Kernel;
 /// <summary>
 /// A <see cref="CollectionSpec"/> loaded into the Linux kernel, as libbpf's <c>bpf_object__load</c> does: its BTF loaded,
 /// its maps created (with BTF key/value types, reusing maps pinned by name), global data written and <c>.rodata</c>
-/// frozen, map references in the programs turned into map fds, the programs verified and loaded with their func_info and
+/// frozen, CO-RE relocations applied against the running kernel's BTF, map references in the programs turned into map
+/// fds, the programs verified and loaded with their func_info and
 /// line_info (so a rejection names the source line), and program arrays and map-in-map slots filled. Dispose it to
 /// close every fd; objects that are pinned or attached stay in the kernel.
 /// </summary>
@@ -53,6 +55,8 @@ public sealed class KernelCollection : IDisposable
     /// <summary>Loads <paramref name="spec"/> into the kernel.</summary>
     /// <exception cref="KernelErrorException">The kernel refused a map, the BTF or a program; the message names it and, for a verifier rejection, carries the log.</exception>
     /// <exception cref="ArgumentException">A program named in the options does not exist, or has no kernel program type.</exception>
+    /// <exception cref="CoreRelocationException">A CO-RE relocation is malformed or ambiguous against the kernel's BTF.</exception>
+    /// <exception cref="KernelBtfUnavailableException">A program needs CO-RE but the kernel exposes no BTF (/sys/kernel/btf/vmlinux).</exception>
     public static KernelCollection Load(CollectionSpec spec, KernelCollectionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -83,7 +87,9 @@ public sealed class KernelCollection : IDisposable
 
         foreach (var program in programs)
         {
-            var request = new ProgramLoadRequest(options.ProgramTypeOverride ?? program.ProgramType, WithMapFds(program), program.License, program.Name)
+            // CO-RE: field offsets, sizes and existence computed against this kernel's BTF, before map fds go in.
+            var relocated = CoreRelocator.ApplyForRunningKernel(program, Spec.Btf).Instructions;
+            var request = new ProgramLoadRequest(options.ProgramTypeOverride ?? program.ProgramType, WithMapFds(program, relocated), program.License, program.Name)
             {
                 ExpectedAttachType = program.ExpectedAttachType,
                 KernelVersion = Spec.KernelVersion ?? 0,
@@ -117,7 +123,7 @@ public sealed class KernelCollection : IDisposable
     {
         try
         {
-            _btf = KernelBtf.Load(blob, "the object's BTF");
+            _btf = BtfLoader.Load(blob, "the object's BTF");
             BtfId = KernelObjects.BtfInfoId(_btf);
         }
         catch (KernelErrorException e) when (!e.IsPermissionDenied)
@@ -216,9 +222,9 @@ public sealed class KernelCollection : IDisposable
     }
 
     /// <summary>The program's instructions with map-by-index loads turned into map-by-fd loads, as the kernel takes them.</summary>
-    private Bytecode WithMapFds(ProgramSpec program)
+    private Bytecode WithMapFds(ProgramSpec program, Bytecode instructions)
     {
-        var slots = program.Instructions.Slots.ToArray();
+        var slots = instructions.Slots.ToArray();
         for (int i = 0; i < slots.Length; i++)
         {
             var slot = slots[i];

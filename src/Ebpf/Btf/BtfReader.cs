@@ -9,7 +9,11 @@ internal static class BtfReader
     private const int HeaderSize = 24;
     private const int TypeHeaderSize = 12;
 
-    public static BtfSpec Read(ReadOnlyMemory<byte> btf, BtfDataLayout? layout)
+    /// <summary>
+    /// Parses <paramref name="btf"/>; with a <paramref name="baseSpec"/> it is split BTF (a kernel module's), whose type
+    /// ids and string offsets continue those of the base.
+    /// </summary>
+    public static BtfSpec Read(ReadOnlyMemory<byte> btf, BtfDataLayout? layout, BtfSpec? baseSpec = null)
     {
         var data = btf.Span;
         ushort magic = BtfBytes.U16(data, 0, "the BTF magic");
@@ -27,25 +31,30 @@ internal static class BtfReader
         var typeBytes = BtfBytes.Slice(body, typeOffset, typeLength, "the type section");
         BtfBytes.Slice(body, stringOffset, stringLength, "the string section");
         var strings = btf.Slice((int)headerLength + (int)stringOffset, (int)stringLength);
-        if (stringLength == 0 || strings.Span[0] != 0) throw new BtfFormatException("the string section does not start with the empty string");
+        if (baseSpec is null && (stringLength == 0 || strings.Span[0] != 0))
+            throw new BtfFormatException("the string section does not start with the empty string");
+        // Split BTF names its strings by offsets past the end of the base's string section: one joined table serves both.
+        if (baseSpec is not null) strings = (byte[])[.. baseSpec.StringSection.Span, .. strings.Span];
 
-        var types = new List<BtfType> { new BtfVoid() };
+        var types = baseSpec is null ? new List<BtfType> { new BtfVoid() } : new List<BtfType>(baseSpec.Types);
+        int firstOwnType = types.Count;
+        var names = new BtfNameTable(strings);
         for (long offset = 0; offset < typeBytes.Length;)
-            types.Add(ReadType(typeBytes, strings.Span, (uint)types.Count, ref offset));
+            types.Add(ReadType(typeBytes, names, (uint)types.Count, ref offset));
         var array = types.ToArray();
-        CheckReferences(array);
+        CheckReferences(array, firstOwnType);
         if (layout is not null) BtfDataSectionFixup.Apply(array, layout);
-        return new BtfSpec(array, strings);
+        return new BtfSpec(array, strings, baseSpec);
     }
 
-    private static BtfType ReadType(ReadOnlySpan<byte> data, ReadOnlySpan<byte> strings, uint id, ref long offset)
+    private static BtfType ReadType(ReadOnlySpan<byte> data, BtfNameTable strings, uint id, ref long offset)
     {
         string where = $"type {id} at type-section offset {offset}";
         uint nameOffset = BtfBytes.U32(data, offset, where);
         uint info = BtfBytes.U32(data, offset + 4, where);
         uint sizeOrType = BtfBytes.U32(data, offset + 8, where);
         long extra = offset + TypeHeaderSize;
-        string name = BtfBytes.String(strings, nameOffset, $"the name of {where}");
+        string name = strings.At(nameOffset, "the name", -1, where);
         int vlen = (int)(info & 0xffff);
         bool kindFlag = (info & 0x8000_0000) != 0;
         var kind = (BtfKind)((info >> 24) & 0x1f);
@@ -76,7 +85,7 @@ internal static class BtfReader
                 {
                     uint memberOffset = BtfBytes.U32(data, extra + 8, where);
                     members[i] = new BtfMember(
-                        BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"member {i} of {where}"),
+                        strings.At(BtfBytes.U32(data, extra, where), "member", i, where),
                         BtfBytes.U32(data, extra + 4, where),
                         kindFlag ? memberOffset & 0xff_ffff : memberOffset,
                         kindFlag ? (byte)(memberOffset >> 24) : (byte)0);
@@ -90,7 +99,7 @@ internal static class BtfReader
                 var values = new BtfEnumValue[vlen];
                 for (int i = 0; i < vlen; i++)
                 {
-                    string valueName = BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"value {i} of {where}");
+                    string valueName = strings.At(BtfBytes.U32(data, extra, where), "value", i, where);
                     uint low = BtfBytes.U32(data, extra + 4, where);
                     long value = is64
                         ? (long)((ulong)BtfBytes.U32(data, extra + 8, where) << 32 | low)
@@ -113,7 +122,7 @@ internal static class BtfReader
                 var parameters = new BtfParameter[vlen];
                 for (int i = 0; i < vlen; i++, extra += 8)
                     parameters[i] = new BtfParameter(
-                        BtfBytes.String(strings, BtfBytes.U32(data, extra, where), $"parameter {i} of {where}"),
+                        strings.At(BtfBytes.U32(data, extra, where), "parameter", i, where),
                         BtfBytes.U32(data, extra + 4, where));
                 type = new BtfFunctionPrototype(id, sizeOrType, parameters);
                 break;
@@ -149,14 +158,14 @@ internal static class BtfReader
     }
 
     /// <summary>Checks that every type id a type refers to exists, so later lookups cannot fail on a dangling id.</summary>
-    private static void CheckReferences(BtfType[] types)
+    private static void CheckReferences(BtfType[] types, int firstOwnType)
     {
         void Check(BtfType owner, uint target, string role)
         {
             if (target >= (uint)types.Length)
                 throw new BtfFormatException($"type {owner.Id} ({owner.Kind} '{owner.Name}') refers to {role} type {target}, which does not exist ({types.Length - 1} types)");
         }
-        foreach (var type in types)
+        foreach (var type in types.AsSpan(firstOwnType))
         {
             switch (type)
             {

@@ -13,14 +13,24 @@ public sealed class BtfSpec
     private readonly ReadOnlyMemory<byte> _strings;
     private readonly Dictionary<string, BtfType[]> _byName;
 
-    internal BtfSpec(BtfType[] types, ReadOnlyMemory<byte> strings)
+    internal BtfSpec(BtfType[] types, ReadOnlyMemory<byte> strings, BtfSpec? baseSpec = null)
     {
         _types = types;
         _strings = strings;
+        Base = baseSpec;
         _byName = types.Where(t => t.Name.Length > 0 && t is not BtfVoid)
             .GroupBy(t => t.Name, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
+
+    /// <summary>For split BTF (a kernel module's), the BTF it extends; null otherwise.</summary>
+    public BtfSpec? Base { get; }
+
+    /// <summary>The first type id this BTF defines itself: 1, or for split BTF the id after its base's last type.</summary>
+    public int FirstOwnTypeId => Base is null ? 1 : Base.Types.Count;
+
+    /// <summary>The raw string section (for split BTF: the base's strings followed by its own).</summary>
+    internal ReadOnlyMemory<byte> StringSection => _strings;
 
     /// <summary>Every type by id; index 0 is <c>void</c>.</summary>
     public IReadOnlyList<BtfType> Types => _types;
@@ -28,6 +38,17 @@ public sealed class BtfSpec
     /// <summary>Parses a <c>.BTF</c> section; with a <paramref name="layout"/>, fills DATASEC sizes and VAR offsets from the ELF object.</summary>
     /// <exception cref="BtfFormatException">The data is malformed; the message says where.</exception>
     public static BtfSpec Parse(ReadOnlyMemory<byte> btf, BtfDataLayout? layout = null) => BtfReader.Read(btf, layout);
+
+    /// <summary>
+    /// Parses split BTF (such as a kernel module's <c>/sys/kernel/btf/&lt;module&gt;</c>) on top of <paramref name="baseSpec"/>:
+    /// its type ids start after the base's last one, and the result holds the base's types too.
+    /// </summary>
+    /// <exception cref="BtfFormatException">The data is malformed; the message says where.</exception>
+    public static BtfSpec ParseSplit(ReadOnlyMemory<byte> btf, BtfSpec baseSpec)
+    {
+        ArgumentNullException.ThrowIfNull(baseSpec);
+        return BtfReader.Read(btf, null, baseSpec);
+    }
 
     /// <summary>The type with id <paramref name="id"/>.</summary>
     /// <exception cref="BtfFormatException">No such type.</exception>

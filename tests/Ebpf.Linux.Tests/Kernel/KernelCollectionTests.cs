@@ -148,4 +148,21 @@ public class KernelCollectionTests(ITestOutputHelper output)
         Assert.Matches(@"processed \d+ insns", program.VerifierLog);
         Assert.Contains($"processed {program.Info().VerifiedInstructions} insns", program.VerifierLog);
     }
+
+    [Fact]
+    public void Loading_a_collection_applies_its_CO_RE_relocations_against_the_running_kernel()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        if (!File.Exists("/sys/kernel/btf/vmlinux"))
+        {
+            output.WriteLine("SKIPPED: the kernel exposes no BTF at /sys/kernel/btf/vmlinux");
+            return;
+        }
+        var spec = ObjectFile.Load(TestObject("core_fields.o"));
+        using var collection = KernelCollection.Load(spec, new KernelCollectionOptions { Programs = ["current_pid", "current_tgid"] });
+        // A raw tracepoint's test run runs on the calling thread, so task->pid is this thread's id and tgid the process id.
+        uint threadId = (uint)Core.CoreKernelTests.gettid();
+        Assert.Equal(threadId, collection.Program("current_pid").TestRunContext(new byte[8]).ReturnValue);
+        Assert.Equal((uint)Environment.ProcessId, collection.Program("current_tgid").TestRunContext(new byte[8]).ReturnValue);
+    }
 }

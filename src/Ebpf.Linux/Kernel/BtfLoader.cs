@@ -3,7 +3,7 @@ using Ebpf.Linux.Syscalls;
 namespace Ebpf.Linux.Kernel;
 
 /// <summary>Loads BTF into the kernel (<c>BPF_BTF_LOAD</c>), retrying with the kernel's BTF log when it is refused.</summary>
-internal static unsafe class KernelBtf
+internal static unsafe class BtfLoader
 {
     /// <summary>Loads <paramref name="blob"/> and returns the BTF object's fd.</summary>
     /// <exception cref="KernelErrorException">The kernel refused the BTF; the message carries its log.</exception>
