@@ -41,6 +41,7 @@ public static class TcxLinks
 
     private static string? Advice(int errno, KernelProgram program, ulong expectedRevision) => errno switch
     {
+        Errno.EEXIST => $"program '{program.Name}' is already attached to this hook: a program appears once per tcx hook",
         Stale => $"the hook's program list is no longer at revision {expectedRevision}: read the current revision and retry",
         Errno.EINVAL when program.Type != ProgramTypeId.SchedClassifier =>
             $"tcx runs sched_cls (tc classifier) programs, and '{program.Name}' is {program.Type}",

@@ -16,7 +16,7 @@ internal static class LinkTestPrograms
 
     /// <summary>A program that returns <paramref name="verdict"/> and nothing else.</summary>
     public static KernelProgram Constant(ProgramTypeId type, int verdict, AttachTypeId? expectedAttachType = null) =>
-        KernelProgram.Load(Assembler.Assemble($"r0 = {verdict}\nexit"), type, $"constant_{verdict}", expectedAttachType: expectedAttachType);
+        KernelProgram.Load(Assembler.Assemble($"r0 = {verdict}\nexit"), type, $"constant_{(uint)verdict}", expectedAttachType: expectedAttachType);
 
     /// <summary>Sends <paramref name="count"/> UDP datagrams of <paramref name="payload"/> bytes (byte i of datagram k is k) from namespace <paramref name="ns"/>.</summary>
     public static void SendUdp(string ns, IPAddress to, int port, int count, int payload)
