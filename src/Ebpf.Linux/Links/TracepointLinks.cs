@@ -1,5 +1,6 @@
 using Ebpf.Linux.Events;
 using Ebpf.Linux.Kernel;
+using Ebpf.Linux.Syscalls;
 using Ebpf.ProgramTypes;
 
 namespace Ebpf.Linux.Links;
@@ -25,7 +26,11 @@ public static class TracepointLinks
 
     /// <summary>Attaches <paramref name="program"/> to tracepoint <paramref name="category"/>/<paramref name="name"/>.</summary>
     /// <exception cref="AttachException">tracefs is missing; no such tracepoint; no privilege.</exception>
-    public static KernelLink AttachTracepoint(this KernelProgram program, string category, string name)
+    public static KernelLink AttachTracepoint(this KernelProgram program, string category, string name) =>
+        Attach(program, category, name, preferLink: true);
+
+    /// <summary>Attaches with a perf-event link when <paramref name="preferLink"/> and the kernel has them, else with PERF_EVENT_IOC_SET_BPF.</summary>
+    internal static KernelLink Attach(KernelProgram program, string category, string name, bool preferLink)
     {
         ArgumentNullException.ThrowIfNull(program);
         string hook = $"tracepoint '{category}/{name}'";
@@ -33,17 +38,23 @@ public static class TracepointLinks
         var attr = new PerfEventAttr { Type = PerfEventConstants.TypeTracepoint, Config = id, SamplePeriod = 1, WakeupEvents = 1 };
         int errno = PerfEvents.TryOpen(ref attr, cpu: 0, out var perfEvent);
         if (errno != 0) throw new AttachException(hook, "perf_event_open(PERF_TYPE_TRACEPOINT)", errno, PerfEvents.Advice(errno));
+        if (!preferLink) return SetOnEvent(program, perfEvent!, hook);
         var link = new BpfAttrLinkCreate { Target = (uint)perfEvent!.Value, AttachType = (uint)AttachTypeId.PerfEvent };
         link.ProgramFd = program.Handle.AsAttrField;
-        errno = Syscalls.BpfSyscall.TryInvoke(Syscalls.BpfCommand.LinkCreate, ref link, out int linkFd);
-        if (errno == 0) return BpfLink.Adopt(new Syscalls.BpfFileDescriptor(linkFd), hook, perfEvent);
+        errno = BpfSyscall.TryInvoke(BpfCommand.LinkCreate, ref link, out int linkFd);
+        if (errno == 0) return BpfLink.Adopt(new BpfFileDescriptor(linkFd), hook, perfEvent);
         if (errno is not (Errno.EINVAL or Errno.EOPNOTSUPP or Errno.ENOTSUPP))
         {
             perfEvent.Dispose();
             throw LinkCreate.Failure(program, hook, "bpf(BPF_LINK_CREATE, BPF_PERF_EVENT)", errno, e => Advice(e, program));
         }
         // Before 5.15 there are no perf-event links: set the program on the event instead.
-        errno = PerfEvents.TryIoctl(perfEvent, PerfEventConstants.IoctlSetBpf, program.FileDescriptor);
+        return SetOnEvent(program, perfEvent, hook);
+    }
+
+    private static KernelLink SetOnEvent(KernelProgram program, LinuxFileDescriptor perfEvent, string hook)
+    {
+        int errno = PerfEvents.TryIoctl(perfEvent, PerfEventConstants.IoctlSetBpf, program.FileDescriptor);
         if (errno == 0) errno = PerfEvents.TryIoctl(perfEvent, PerfEventConstants.IoctlEnable, 0);
         if (errno != 0)
         {

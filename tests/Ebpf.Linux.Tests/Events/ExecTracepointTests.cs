@@ -46,6 +46,24 @@ public class ExecTracepointTests(ITestOutputHelper output)
         Assert.Equal(0, reader.LostSamples);
     }
 
+    [Fact]
+    public async Task Without_perf_links_the_program_is_set_on_the_perf_event_and_disposing_detaches_it()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        using var maps = new KernelCollection(ObjectFile.Load(TestObject("exec_events.o")));
+        using var program = KernelProgram.Load(maps.Program("exec_to_ring"), ProgramTypeId.Tracepoint, "exec_to_ring");
+        using var map = maps.OpenMap("exec_ring");
+        using var reader = RingBufferReader.Open(map);
+        var attachment = TracepointLinks.Attach(program, "sched", "sched_process_exec", preferLink: false);
+        Assert.False(attachment.IsBpfLink);
+        Assert.Throws<NotSupportedException>(() => attachment.Info());
+        await ExpectExec(reader.ReadAllAsync<ExecEvent>);
+        attachment.Dispose();
+        while (reader.TryRead(out byte[] _)) { }
+        using (var process = Process.Start(new ProcessStartInfo(Executable) { UseShellExecute = false })!) await process.WaitForExitAsync();
+        Assert.False(reader.Poll(TimeSpan.FromMilliseconds(500)), "an exec was reported after the attachment was disposed");
+    }
+
     private async Task ExpectExec(Func<CancellationToken, IAsyncEnumerable<ExecEvent>> events)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
