@@ -14,17 +14,21 @@ internal static partial class Tracefs
 
     /// <summary>The tracefs root, mounting it when needed and allowed.</summary>
     /// <exception cref="AttachException">tracefs is not mounted and cannot be mounted here.</exception>
-    public static string Root(string hook)
+    public static string Root(string hook) => Find(hook, [Mount, Legacy], mayMount: geteuid() == 0);
+
+    /// <summary>The first of <paramref name="candidates"/> that holds tracefs events; else, when <paramref name="mayMount"/>, tracefs mounted at /sys/kernel/tracing.</summary>
+    /// <exception cref="AttachException">None holds it and it cannot be mounted.</exception>
+    internal static string Find(string hook, IReadOnlyList<string> candidates, bool mayMount)
     {
         lock (Gate)
         {
-            foreach (var root in new[] { Mount, Legacy })
+            foreach (var root in candidates)
             {
                 if (Directory.Exists(Path.Combine(root, "events"))) return root;
             }
             const string how = "mount it with `mount -t tracefs tracefs /sys/kernel/tracing` as root";
-            if (geteuid() != 0)
-                throw new AttachException(hook, "finding tracefs", 0, $"tracefs is not mounted at {Mount} or {Legacy}: {how}");
+            if (!mayMount)
+                throw new AttachException(hook, "finding tracefs", 0, $"tracefs is not mounted at {string.Join(" or ", candidates)}: {how}");
             if (mount("tracefs", Mount, "tracefs", 0, 0) != 0)
                 throw new AttachException(hook, $"mount(tracefs, {Mount})", Marshal.GetLastPInvokeError(),
                     $"tracefs is not mounted and mounting it failed (a container may forbid it): {how} on the host, or bind-mount it in");
