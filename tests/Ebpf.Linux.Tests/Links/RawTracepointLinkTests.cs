@@ -67,6 +67,43 @@ public partial class RawTracepointLinkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_pinned_link_outlives_its_fd_until_the_pin_is_removed()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        if (!Directory.Exists("/sys/fs/bpf") || !File.ReadAllText("/proc/self/mounts").Contains(" /sys/fs/bpf bpf "))
+        {
+            output.WriteLine("SKIPPED: no bpf file system at /sys/fs/bpf");
+            return;
+        }
+        string pin = $"/sys/fs/bpf/ebpf-test-link-{Environment.ProcessId}-{Random.Shared.Next(100000)}";
+        try
+        {
+            uint id;
+            using (var program = KernelProgram.Load(Assembler.Assemble("r0 = 0\nexit"), ProgramTypeId.RawTracepoint, "pinned"))
+            using (var link = program.AttachRawTracepoint("sys_enter"))
+            {
+                id = link.Id;
+                link.Pin(pin);
+            }
+            Assert.Contains(id, KernelLink.AllIds());
+            using (var reopened = KernelLink.FromPin(pin))
+            {
+                Assert.Equal(id, reopened.Id);
+                Assert.Equal(LinkType.RawTracepoint, reopened.Info().Type);
+            }
+            Assert.Contains(id, KernelLink.AllIds());
+            File.Delete(pin);
+            var deadline = DateTime.UtcNow.AddSeconds(5); // the kernel frees a link after an RCU grace period
+            while (KernelLink.AllIds().Contains(id) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+            Assert.DoesNotContain(id, KernelLink.AllIds());
+        }
+        finally
+        {
+            File.Delete(pin);
+        }
+    }
+
+    [Fact]
     public void An_unknown_raw_tracepoint_is_named()
     {
         if (KernelRequirement.Missing(output)) return;
