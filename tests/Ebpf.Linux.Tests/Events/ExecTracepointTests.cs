@@ -3,7 +3,8 @@ using Ebpf.Elf;
 using Ebpf.Linux.Events;
 using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Links;
-using Ebpf.Linux.Tests.Examples;
+// The test helper: Ebpf.Linux.Kernel has a KernelCollection of its own.
+using KernelCollection = Ebpf.Linux.Tests.Examples.KernelCollection;
 using Ebpf.ProgramTypes;
 using Xunit.Abstractions;
 using static Ebpf.Linux.Tests.Links.LinkTestPrograms;
