@@ -82,7 +82,8 @@ internal sealed unsafe class KernelCollection : IDisposable
     }
 
     /// <summary>The kernel map named <paramref name="map"/>, opened anew by id (dispose it; the collection keeps its own fd).</summary>
-    public Kernel.KernelMap OpenMap(string map) => Kernel.KernelMap.FromId(Kernel.KernelObjects.MapInfo(_maps[_spec.IndexOfMap(map)]).Id);
+    public global::Ebpf.Linux.Kernel.KernelMap OpenMap(string map) =>
+        global::Ebpf.Linux.Kernel.KernelMap.FromId(global::Ebpf.Linux.Kernel.KernelObjects.MapInfo(_maps[_spec.IndexOfMap(map)]).Id);
 
     private uint Fd(string map) => _maps[_spec.IndexOfMap(map)].AsAttrField;
 
