@@ -81,6 +81,10 @@ internal sealed unsafe class KernelCollection : IDisposable
         return value;
     }
 
+    /// <summary>The kernel map named <paramref name="map"/>, opened anew by id (dispose it; the collection keeps its own fd).</summary>
+    public global::Ebpf.Linux.Kernel.KernelMap OpenMap(string map) =>
+        global::Ebpf.Linux.Kernel.KernelMap.FromId(global::Ebpf.Linux.Kernel.KernelObjects.MapInfo(_maps[_spec.IndexOfMap(map)]).Id);
+
     private uint Fd(string map) => _maps[_spec.IndexOfMap(map)].AsAttrField;
 
     public void Dispose()
