@@ -120,7 +120,7 @@ public class CaptureKernelComparisonTests(ITestOutputHelper output)
             }
         }
         if (KernelRequirement.Missing(output)) return;
-        using var kernelMaps = new KernelCollection(spec);
+        using var kernelMaps = new KernelSpecMaps(spec);
         using var kernel = KernelTestProgram.Load(kernelMaps.Program(programName), type);
         const int repeat = 200;
         double total = 0;

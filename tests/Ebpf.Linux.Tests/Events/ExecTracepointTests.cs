@@ -3,8 +3,6 @@ using Ebpf.Elf;
 using Ebpf.Linux.Events;
 using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Links;
-// The test helper: Ebpf.Linux.Kernel has a KernelCollection of its own.
-using KernelCollection = Ebpf.Linux.Tests.Examples.KernelCollection;
 using Ebpf.ProgramTypes;
 using Xunit.Abstractions;
 using static Ebpf.Linux.Tests.Links.LinkTestPrograms;
@@ -23,9 +21,9 @@ public class ExecTracepointTests(ITestOutputHelper output)
     public async Task The_exec_of_a_started_process_arrives_through_the_ring_buffer()
     {
         if (KernelRequirement.Missing(output)) return;
-        using var maps = new KernelCollection(ObjectFile.Load(TestObject("exec_events.o")));
-        using var program = KernelProgram.Load(maps.Program("exec_to_ring"), ProgramTypeId.Tracepoint, "exec_to_ring");
-        using var map = maps.OpenMap("exec_ring");
+        using var maps = KernelCollection.Load(ObjectFile.Load(TestObject("exec_events.o")));
+        var program = maps.Program("exec_to_ring");
+        var map = maps.Map("exec_ring");
         using var reader = RingBufferReader.Open(map);
         using var link = program.AttachTracepoint("sched/sched_process_exec");
         output.WriteLine(link.ToString());
@@ -37,9 +35,9 @@ public class ExecTracepointTests(ITestOutputHelper output)
     public async Task The_exec_of_a_started_process_arrives_through_the_perf_event_array()
     {
         if (KernelRequirement.Missing(output)) return;
-        using var maps = new KernelCollection(ObjectFile.Load(TestObject("exec_events.o")));
-        using var program = KernelProgram.Load(maps.Program("exec_to_perf"), ProgramTypeId.Tracepoint, "exec_to_perf");
-        using var map = maps.OpenMap("exec_perf");
+        using var maps = KernelCollection.Load(ObjectFile.Load(TestObject("exec_events.o")));
+        var program = maps.Program("exec_to_perf");
+        var map = maps.Map("exec_perf");
         using var reader = PerfEventArrayReader.Open(map);
         using var link = program.AttachTracepoint("sched", "sched_process_exec");
         output.WriteLine($"{link}; reading CPUs {string.Join(',', reader.Cpus)}");
@@ -51,9 +49,9 @@ public class ExecTracepointTests(ITestOutputHelper output)
     public async Task Without_perf_links_the_program_is_set_on_the_perf_event_and_disposing_detaches_it()
     {
         if (KernelRequirement.Missing(output)) return;
-        using var maps = new KernelCollection(ObjectFile.Load(TestObject("exec_events.o")));
-        using var program = KernelProgram.Load(maps.Program("exec_to_ring"), ProgramTypeId.Tracepoint, "exec_to_ring");
-        using var map = maps.OpenMap("exec_ring");
+        using var maps = KernelCollection.Load(ObjectFile.Load(TestObject("exec_events.o")));
+        var program = maps.Program("exec_to_ring");
+        var map = maps.Map("exec_ring");
         using var reader = RingBufferReader.Open(map);
         var attachment = TracepointLinks.Attach(program, "sched", "sched_process_exec", preferLink: false);
         Assert.False(attachment.IsBpfLink);

@@ -3,8 +3,6 @@ using Ebpf.Elf;
 using Ebpf.Linux.Events;
 using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Links;
-// The test helper: Ebpf.Linux.Kernel has a KernelCollection of its own.
-using KernelCollection = Ebpf.Linux.Tests.Examples.KernelCollection;
 using Ebpf.ProgramTypes;
 using Xunit.Abstractions;
 using static Ebpf.Linux.Tests.Links.LinkTestPrograms;
@@ -57,12 +55,12 @@ public class NoLeakTests(ITestOutputHelper output)
         if (KernelRequirement.Missing(output)) return;
         var spec = ObjectFile.Load(TestObject("exec_events.o"));
         var before = OpenKernelObjects();
-        using (var maps = new KernelCollection(spec))
+        using (var maps = KernelCollection.Load(spec))
         {
-            using var ring = KernelProgram.Load(maps.Program("exec_to_ring"), ProgramTypeId.Tracepoint, "exec_to_ring");
-            using var perf = KernelProgram.Load(maps.Program("exec_to_perf"), ProgramTypeId.Tracepoint, "exec_to_perf");
-            using var ringMap = maps.OpenMap("exec_ring");
-            using var perfMap = maps.OpenMap("exec_perf");
+            var ring = maps.Program("exec_to_ring");
+            var perf = maps.Program("exec_to_perf");
+            var ringMap = maps.Map("exec_ring");
+            var perfMap = maps.Map("exec_perf");
             using var ringReader = RingBufferReader.Open(ringMap);
             using var perfReader = PerfEventArrayReader.Open(perfMap);
             using var ringLink = ring.AttachTracepoint("sched/sched_process_exec");

@@ -24,7 +24,7 @@ public class ExampleKernelMapTests(ITestOutputHelper output)
     {
         if (KernelRequirement.Missing(output)) return;
         var spec = ObjectFile.Load(Path.Combine(ExampleKernelComparisonTests.RepositoryRoot(), "examples", objectName));
-        using var maps = new KernelCollection(spec);
+        using var maps = new KernelSpecMaps(spec);
         foreach (var program in spec.Programs)
         {
             using var loaded = KernelTestProgram.Load(maps.Program(program.Name), LoadedCollection.TypeOf(program)!);
@@ -75,11 +75,11 @@ public class ExampleKernelMapTests(ITestOutputHelper output)
 
     /// <summary>Runs the packets through the kernel and through both engines; returns what each left in its maps.</summary>
     private static (byte[] Kernel, byte[] Ours) RunBoth(string objectName, string programName, byte[][] packets, ProgramType type,
-        Action<KernelCollection> setUpKernel, Action<LoadedCollection> setUpOurs,
-        Func<KernelCollection, byte[]> readKernel, Func<LoadedCollection, byte[]> readOurs)
+        Action<KernelSpecMaps> setUpKernel, Action<LoadedCollection> setUpOurs,
+        Func<KernelSpecMaps, byte[]> readKernel, Func<LoadedCollection, byte[]> readOurs)
     {
         var spec = ObjectFile.Load(Path.Combine(ExampleKernelComparisonTests.RepositoryRoot(), "examples", objectName));
-        using var kernelMaps = new KernelCollection(spec);
+        using var kernelMaps = new KernelSpecMaps(spec);
         setUpKernel(kernelMaps);
         using var kernel = KernelTestProgram.Load(kernelMaps.Program(programName), type);
         var expected = packets.Select(packet => kernel.TestRun(packet)).ToArray();

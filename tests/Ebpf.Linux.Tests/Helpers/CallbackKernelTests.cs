@@ -76,7 +76,7 @@ public class CallbackKernelTests(ITestOutputHelper output)
     {
         if (KernelRequirement.Missing(output)) return;
         var spec = ObjectFile.Load(Path.Combine(ExampleKernelComparisonTests.RepositoryRoot(), "tests", "objects", CallbackObjectCases.ObjectName));
-        using var kernelMaps = new KernelCollection(spec);
+        using var kernelMaps = new KernelSpecMaps(spec);
         using var kernel = KernelTestProgram.Load(kernelMaps.Program(program), LoadedCollection.TypeOf(spec.Program(program))!);
         uint[] expected = [.. CallbackObjectCases.Packets(program).Select(packet => kernel.TestRun(packet).ReturnValue)];
         string[] expectedMaps =

@@ -2,8 +2,6 @@ using Ebpf.Elf;
 using Ebpf.Isa.Text;
 using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Links;
-// The test helper: Ebpf.Linux.Kernel has a KernelCollection of its own.
-using KernelCollection = Ebpf.Linux.Tests.Examples.KernelCollection;
 using Ebpf.ProgramTypes;
 using Xunit.Abstractions;
 using static Ebpf.Linux.Tests.Links.LinkTestPrograms;
@@ -40,9 +38,9 @@ public class TcxLinkTests(ITestOutputHelper output)
             output.WriteLine($"SKIPPED: {reason}");
             return;
         }
-        using var maps = new KernelCollection(ObjectFile.Load(Example("tc_marker.o")));
-        using var firewall = KernelProgram.Load(maps.Program("firewall"), ProgramTypeId.SchedClassifier, "firewall");
-        using var blocked = maps.OpenMap("blocked_sources");
+        using var maps = KernelCollection.Load(ObjectFile.Load(Example("tc_marker.o")));
+        var firewall = maps.Program("firewall");
+        var blocked = maps.Map("blocked_sources");
         byte[] remote = NamespacePair.RemoteAddress.GetAddressBytes();
         blocked.Update(remote, new byte[8]);
 

@@ -1,8 +1,6 @@
 using Ebpf.Elf;
 using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Links;
-// The test helper: Ebpf.Linux.Kernel has a KernelCollection of its own.
-using KernelCollection = Ebpf.Linux.Tests.Examples.KernelCollection;
 using Ebpf.ProgramTypes;
 using Xunit.Abstractions;
 using static Ebpf.Linux.Tests.Links.LinkTestPrograms;
@@ -34,8 +32,8 @@ public class XdpLinkTests(ITestOutputHelper output)
     {
         using var pair = Pair();
         if (pair is null) return;
-        using var maps = new KernelCollection(ObjectFile.Load(Example("xdp_counter.o")));
-        using var program = KernelProgram.Load(maps.Program("count_protocols"), ProgramTypeId.Xdp, "count_protocols");
+        using var maps = KernelCollection.Load(ObjectFile.Load(Example("xdp_counter.o")));
+        var program = maps.Program("count_protocols");
         using var receiver = UdpReceiver(pair.Local, NamespacePair.LocalAddress, Port);
         using (var link = program.AttachXdp(NamespacePair.LocalInterface, mode, pair.Local))
         {
@@ -48,7 +46,7 @@ public class XdpLinkTests(ITestOutputHelper output)
             Assert.Equal(Pings, Ping(pair.Remote, NamespacePair.LocalAddress, Pings));
         }
         // slot 0 IPv4, 1 IPv6, 2 ARP, 3 other: each a per-CPU { packets, bytes }.
-        var slots = Enumerable.Range(0, 4).Select(slot => Sum(maps.Lookup("traffic_by_protocol", BitConverter.GetBytes(slot), 16 * PossibleCpus.Count)!)).ToArray();
+        var slots = Enumerable.Range(0, 4).Select(slot => Sum(maps.Map("traffic_by_protocol").Lookup(BitConverter.GetBytes(slot))!)).ToArray();
         output.WriteLine($"{mode}: IPv4 {slots[0]}, IPv6 {slots[1]}, ARP {slots[2]}, other {slots[3]}");
         Assert.Equal(((ulong)(Datagrams + Pings), (ulong)(Datagrams * UdpFrame + Pings * PingFrame)), slots[0]);
         Assert.Equal((0UL, 0UL), slots[1]);

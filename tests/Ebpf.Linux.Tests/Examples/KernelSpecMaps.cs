@@ -6,16 +6,17 @@ using Ebpf.Linux.Syscalls;
 namespace Ebpf.Linux.Tests.Examples;
 
 /// <summary>
-/// Test-only: the maps of a <see cref="CollectionSpec"/> created in the kernel (BPF_MAP_CREATE, no BTF, no initial
+/// Test-only, older than the library's KernelCollection and deliberately bare: the maps of a <see cref="CollectionSpec"/>
+/// created in the kernel (BPF_MAP_CREATE, no BTF, no initial
 /// contents) and its programs' map references rewritten to those fds, so that a program with maps can be loaded with
 /// <see cref="Programs.KernelTestProgram"/> and its maps read back after kernel test runs.
 /// </summary>
-internal sealed unsafe class KernelCollection : IDisposable
+internal sealed unsafe class KernelSpecMaps : IDisposable
 {
     private readonly CollectionSpec _spec;
     private readonly List<BpfFileDescriptor> _maps = [];
 
-    public KernelCollection(CollectionSpec spec)
+    public KernelSpecMaps(CollectionSpec spec)
     {
         _spec = spec;
         try
@@ -80,10 +81,6 @@ internal sealed unsafe class KernelCollection : IDisposable
         }
         return value;
     }
-
-    /// <summary>The kernel map named <paramref name="map"/>, opened anew by id (dispose it; the collection keeps its own fd).</summary>
-    public global::Ebpf.Linux.Kernel.KernelMap OpenMap(string map) =>
-        global::Ebpf.Linux.Kernel.KernelMap.FromId(global::Ebpf.Linux.Kernel.KernelObjects.MapInfo(_maps[_spec.IndexOfMap(map)]).Id);
 
     private uint Fd(string map) => _maps[_spec.IndexOfMap(map)].AsAttrField;
 
