@@ -36,6 +36,9 @@ struct exec_event {
 	char filename[128];
 };
 
+/* Puts struct exec_event into the object's BTF, so tools can decode the records (ebpf events --struct exec_event). */
+struct exec_event *exec_event_layout __attribute__((unused));
+
 static __u64 (*bpf_get_current_pid_tgid)(void) = (void *)14;
 static long (*bpf_get_current_comm)(void *buf, __u32 size) = (void *)16;
 static long (*bpf_perf_event_output)(void *ctx, void *map, __u64 flags, void *data, __u64 size) = (void *)25;

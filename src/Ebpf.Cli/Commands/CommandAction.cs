@@ -41,6 +41,28 @@ internal static class CommandAction
         }
     }
 
+    /// <summary>Runs an asynchronous <paramref name="body"/> with the same error handling as <see cref="Run"/>.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body, TextWriter? errors = null)
+    {
+        int exitCode = 0;
+        Task<int>? running = null;
+        int started = Run(() =>
+        {
+            running = body();
+            return 0;
+        }, errors);
+        if (started != 0 || running is null) return started;
+        try
+        {
+            exitCode = await running;
+        }
+        catch (Exception e) when (e is EbpfException or IOException or UsageException or ProgramFaultException)
+        {
+            exitCode = Run(() => throw e, errors);
+        }
+        return exitCode;
+    }
+
     /// <summary>Parses the value of an <c>--engine</c> option.</summary>
     public static ExecutionEngine ParseEngine(string? name)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Ebpf.Elf;
 using Ebpf.Linux;
+using Ebpf.Linux.Events;
 using Ebpf.Linux.Kernel;
 using Ebpf.ProgramTypes;
 using Ebpf.TestRuns;
@@ -57,13 +58,23 @@ internal static class KernelRun
         if (dumpMaps)
         {
             var names = collection.Programs.Values.ToDictionary(p => p.Id, p => p.Name);
-            var (maps, rings) = MapDump.Describe(spec.Maps.Select(m => (Ebpf.Maps.IMapView)collection.Map(m.Name)), names.GetValueOrDefault);
+            var (maps, rings) = MapDump.Describe(spec.Maps.Select(m => (Ebpf.Maps.IMapView)collection.Map(m.Name)), names.GetValueOrDefault, PendingRecords);
             report["maps"] = maps;
             report["ringbuf"] = rings;
         }
         // The kernel's bpf_trace_printk lines go to the trace pipe, which a test run does not return.
         report["trace"] = new JsonArray();
         return (report, runs);
+    }
+
+    /// <summary>The records a kernel ring buffer holds, read (and so consumed) through a <see cref="RingBufferReader"/>.</summary>
+    private static IEnumerable<byte[]>? PendingRecords(Ebpf.Maps.IMapView map)
+    {
+        if (map is not KernelMap { Type: Ebpf.Maps.MapType.RingBuffer } ring) return null;
+        using var reader = RingBufferReader.Open(ring);
+        var records = new List<byte[]>();
+        while (reader.TryRead(out byte[] record)) records.Add(record);
+        return records;
     }
 
     private static TestRunResult Run(KernelProgram program, ProgramType type, TestRunInput input)

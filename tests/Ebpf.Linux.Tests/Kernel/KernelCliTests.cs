@@ -22,6 +22,7 @@ public class KernelCliTests(ITestOutputHelper output)
     [InlineData("socket_filter.o")]
     [InlineData("tc_marker.o")]
     [InlineData("xdp_rewrite.o")]
+    [InlineData("maps_tour.o")]
     public void Run_in_the_kernel_reports_what_the_user_space_run_reports(string objectName)
     {
         if (KernelRequirement.Missing(output)) return;
