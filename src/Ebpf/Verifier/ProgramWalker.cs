@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ebpf.Isa;
 using Ebpf.Maps;
 
@@ -13,6 +14,14 @@ internal sealed partial class ProgramWalker
 {
     /// <summary>The kernel's MAX_CALL_FRAMES.</summary>
     private const int MaxFrames = 8;
+
+    /// <summary>Inside a loop, a new checkpoint needs this many jumps or <see cref="LoopCheckpointInstructions"/> since the last (the kernel's 20 and 100).</summary>
+    private const int LoopCheckpointJumps = 20;
+
+    private const int LoopCheckpointInstructions = 100;
+
+    /// <summary>A stored state that misses more than this many times per hit (plus this many) is dropped, as in the kernel.</summary>
+    private const int MissesPerHit = 3;
 
     private readonly ProgramLayout _layout;
     private readonly ProgramRules _rules;
@@ -195,14 +204,20 @@ internal sealed partial class ProgramWalker
         }
     }
 
-    /// <summary>At a pruning point: true when an explored state covers the path's state; otherwise maybe stores a checkpoint.</summary>
+    /// <summary>
+    /// At a pruning point: true when an explored state covers the path's state; otherwise maybe stores a checkpoint.
+    /// Bounded as the kernel's <c>is_state_visited</c>: inside a loop a checkpoint is stored only every 20 jumps or 100
+    /// instructions, and every stored state (explored or still on the current path) that keeps missing while new states
+    /// are being stored is dropped from the list, so the states compared per visit stay few.
+    /// </summary>
     private bool VisitPrunePoint(PendingPath path)
     {
         int pc = path.Pc;
         var state = path.State;
         var list = _explored[pc] ??= [];
         ulong live = _layout.LiveIn[pc];
-        bool looping = false;
+        bool throttled = _jumpsProcessed - _lastCheckpointJumps < LoopCheckpointJumps && _processed - _lastCheckpointProcessed < LoopCheckpointInstructions;
+        bool addCheckpoint = true;
         for (int i = 0; i < list.Count; i++)
         {
             var old = list[i];
@@ -213,24 +228,26 @@ internal sealed partial class ProgramWalker
                     old.Hits++;
                     return true;
                 }
-                old.Misses++;
-                if (old.Misses > old.Hits * 3 + 3 && list.Count > 1)
-                {
-                    list.RemoveAt(i--);
-                    _liveStates--;
-                }
-                continue;
             }
-            // Still being explored: the same state again on its own path is a loop that cannot end.
-            if (IsAncestor(old, path.Checkpoint))
+            else
             {
-                looping = true;
+                // Still being explored: depth-first order makes it an ancestor of this path (every pending path forks
+                // below a checkpoint that is still open), so the same state again is a loop that cannot end.
+                Debug.Assert(IsAncestor(old, path.Checkpoint), "a checkpoint with open branches is an ancestor of the current path");
                 if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue) && SameCallbackIterations(old.Snapshot, state))
                     throw new VerifierError(RejectionReason.InfiniteLoop, pc, $"infinite loop detected at insn {pc}: the loop comes back to the same state",
                         "make the loop's exit condition depend on a counter that changes every iteration and is bounded by a constant");
+                if (throttled) addCheckpoint = false;
+            }
+            // Misses count only when a new state is stored, so that a loop keeps states of some early and some late iterations.
+            if (addCheckpoint) old.Misses++;
+            if (old.Misses > old.Hits * MissesPerHit + MissesPerHit)
+            {
+                list.RemoveAt(i--);
+                _liveStates--;
             }
         }
-        if (looping && _jumpsProcessed - _lastCheckpointJumps < 20 && _processed - _lastCheckpointProcessed < 100) return false;
+        if (!addCheckpoint) return false;
         var checkpoint = new Checkpoint(state.Clone(), path.Checkpoint);
         list.Add(checkpoint);
         path.Checkpoint = checkpoint;
