@@ -23,6 +23,11 @@ internal sealed partial class ProgramWalker
     /// <summary>A stored state that misses more than this many times per hit (plus this many) is dropped, as in the kernel.</summary>
     private const int MissesPerHit = 3;
 
+    /// <summary>The kernel's BPF_PRIV_STACK_MIN_SIZE: the smallest frame that gets a private stack in tracing programs.</summary>
+    private const int PrivateStackMinimum = 64;
+
+    private const int TailCallHelper = 12;
+
     private readonly ProgramLayout _layout;
     private readonly ProgramRules _rules;
     private readonly IReadOnlyList<MapSpec> _maps;
@@ -277,24 +282,42 @@ internal sealed partial class ProgramWalker
         return value;
     }
 
+    /// <summary>
+    /// The kernel's <c>check_max_stack_depth</c> with its JIT (x86-64, where the JIT is on by default): frames round up to
+    /// 16 bytes, and one call chain may use 512 bytes in all, except that in tracing programs (kprobe, tracepoint,
+    /// perf_event, raw_tracepoint) without tail calls a function whose frame is 64 bytes or more runs on a private stack
+    /// of its own, so only its own frame must fit.
+    /// </summary>
     private void CheckCombinedStack()
     {
         var callees = new List<int>[_layout.FunctionStarts.Length];
         for (int f = 0; f < callees.Length; f++) callees[f] = [];
         var slots = _layout.Slots;
+        bool tailCalls = false;
         for (int i = 0; i < slots.Length; i++)
         {
             var insn = slots[i];
             if (ProgramLayout.IsLocalCall(insn) || (insn.IsLddw && insn.Source == (byte)LddwSource.Function))
                 callees[_layout.FunctionOf(i)].Add(_layout.FunctionOf(ProgramLayout.TargetOf(insn, i)));
+            else if (insn.Opcode == Opcodes.Call && insn.Source == 0 && insn.Immediate == TailCallHelper) tailCalls = true;
             if (insn.IsLddw) i++;
         }
-        int Frame(int f) => (Math.Max(_stackDepth[f], 1) + 31) / 32 * 32;
+        bool privateStacks = !tailCalls && _rules.Type is ProgramTypes.ProgramTypeId.Kprobe or ProgramTypes.ProgramTypeId.Tracepoint
+            or ProgramTypes.ProgramTypeId.PerfEvent or ProgramTypes.ProgramTypeId.RawTracepoint;
+        int Frame(int f) => (_stackDepth[f] + 15) / 16 * 16;
         var chain = new List<int>();
         void Visit(int f, int total)
         {
-            total += Frame(f);
+            int frame = Frame(f);
             chain.Add(f);
+            if (privateStacks && frame >= PrivateStackMinimum)
+            {
+                if (frame > StackState.Size)
+                    throw new VerifierError(RejectionReason.StackTooDeep, _layout.FunctionStarts[f],
+                        $"stack size of subprog {f} is {frame}. Too large: one function's frame may use at most {StackState.Size} bytes",
+                        "move large buffers into a per-CPU array map");
+            }
+            else total += frame;
             if (total > StackState.Size)
                 throw new VerifierError(RejectionReason.StackTooDeep, _layout.FunctionStarts[f],
                     $"combined stack size of {chain.Count} calls is {total}. Too large: the frames of one call chain may use at most {StackState.Size} bytes",

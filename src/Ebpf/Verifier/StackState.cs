@@ -121,13 +121,13 @@ internal sealed class StackState
     }
 
     /// <summary>Whether every value this (older) stack may hold covers <paramref name="current"/>'s: the pruning test.</summary>
-    public bool Covers(StackState current, ulong preciseSlots = ulong.MaxValue)
+    public bool Covers(StackState current, IdMap ids, ulong preciseSlots = ulong.MaxValue)
     {
         for (int slot = 0; slot < SlotCount; slot++)
         {
             if ((preciseSlots & (1UL << slot)) == 0)
             {
-                if (!CoversNumbers(current, slot)) return false;
+                if (!CoversNumbers(current, slot, ids)) return false;
                 continue;
             }
             for (int i = slot * 8; i < slot * 8 + 8; i++)
@@ -144,19 +144,19 @@ internal sealed class StackState
             if (_spillSizes[slot] != 0)
             {
                 if (current._spillSizes[slot] != _spillSizes[slot]) return false;
-                if (!_spills[slot].Covers(current._spills[slot])) return false;
+                if (!_spills[slot].Covers(current._spills[slot], ids)) return false;
             }
         }
         return true;
     }
 
     /// <summary>A slot whose numbers no later decision depends on: any number covers any number; pointers must still match.</summary>
-    private bool CoversNumbers(StackState current, int slot)
+    private bool CoversNumbers(StackState current, int slot, IdMap ids)
     {
         bool oldPointer = _spillSizes[slot] != 0 && !_spills[slot].IsScalar;
         bool nowPointer = current._spillSizes[slot] != 0 && !current._spills[slot].IsScalar;
         if (oldPointer || nowPointer)
-            return oldPointer && nowPointer && current._spillSizes[slot] == _spillSizes[slot] && _spills[slot].Covers(current._spills[slot]);
+            return oldPointer && nowPointer && current._spillSizes[slot] == _spillSizes[slot] && _spills[slot].Covers(current._spills[slot], ids);
         for (int i = slot * 8; i < slot * 8 + 8; i++)
             if (_bytes[i] != StackByte.Invalid && current._bytes[i] == StackByte.Invalid) return false;
         return true;

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace Ebpf.Linux.Tests.Verifier;
 
 /// <summary>
-/// Every program of every object the project has (examples/, tests/objects/, bench/programs/, and tests/corpus compiled
+/// Every program of every object the project has (examples/, tests/objects/ with its real-world-style corpus in
+/// tests/objects/realworld/, bench/programs/, and tests/corpus compiled
 /// with clang) is accepted by our verifier exactly when BPF_PROG_LOAD on this kernel accepts it as root. Programs whose
 /// section gives no type (the benchmarks, the corpus) are verified as socket filters on both sides.
 /// </summary>
@@ -79,6 +80,7 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
         string root = RepositoryRoot();
         foreach (var file in Directory.GetFiles(Path.Combine(root, "examples"), "*.o").Order()) yield return file;
         foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "objects"), "*.o").Order()) yield return file;
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "objects", "realworld"), "*.o").Order()) yield return file;
         foreach (var file in Directory.GetFiles(Path.Combine(root, "bench", "programs"), "*.bpf.o").Order()) yield return file;
         foreach (var file in CompiledCorpus(Path.Combine(root, "tests", "corpus"))) yield return file;
     }
