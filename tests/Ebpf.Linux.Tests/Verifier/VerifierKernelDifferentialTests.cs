@@ -22,6 +22,7 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
         var mismatches = new List<string>();
         var ourTimes = new List<double>();
         var kernelTimes = new List<double>();
+        var ratios = new List<double>();
         foreach (string path in Objects())
         {
             CollectionSpec spec;
@@ -50,7 +51,11 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
                     var ours = ProgramVerifier.Verify(program, spec, options, untyped ? "socket_filter" : null);
                     clock.Stop();
                     ourTimes.Add(clock.Elapsed.TotalMicroseconds);
-                    if (kernel.Microseconds is long k) kernelTimes.Add(k);
+                    if (kernel.Microseconds is long k)
+                    {
+                        kernelTimes.Add(k);
+                        ratios.Add(clock.Elapsed.TotalMicroseconds / Math.Max(k, 1));
+                    }
                     string row = $"{Relative(path)} {program.Name} ({ProgramTypeNames.NameOf(type)}): ours {(ours.Accepted ? "accept" : "reject")} " +
                         $"[{ours.Statistics.ProcessedInstructions} insns, {clock.Elapsed.TotalMicroseconds:F0} us], kernel {(kernel.Accepted ? "accept" : $"reject errno {kernel.Errno}")} " +
                         $"[{kernel.Processed} insns, {kernel.Microseconds} us]";
@@ -61,7 +66,8 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
             }
         }
         foreach (var row in rows) output.WriteLine(row);
-        output.WriteLine($"{rows.Count} programs; median verification time: ours {Median(ourTimes):F0} us, kernel {Median(kernelTimes):F0} us");
+        output.WriteLine($"{rows.Count} programs; median verification time: ours {Median(ourTimes):F0} us, kernel {Median(kernelTimes):F0} us; " +
+            $"time ours/kernel per program: median {Median(ratios):F2}, worst {(ratios.Count > 0 ? ratios.Max() : double.NaN):F2}");
         Assert.True(rows.Count >= 20, $"expected the project's objects, found {rows.Count} programs");
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
