@@ -28,6 +28,9 @@ internal sealed partial class ProgramWalker
 
     private const int TailCallHelper = 12;
 
+    /// <summary>The kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ: the most branches pushed for later exploration at once.</summary>
+    private const int MaxPendingPaths = 8192;
+
     private readonly ProgramLayout _layout;
     private readonly ProgramRules _rules;
     private readonly IReadOnlyList<MapSpec> _maps;
@@ -195,6 +198,10 @@ internal sealed partial class ProgramWalker
     /// <summary>Forks the path: <paramref name="state"/> continues at <paramref name="pc"/> later.</summary>
     private void Fork(PendingPath from, VerifierState state, int pc)
     {
+        if (_pending.Count >= MaxPendingPaths)
+            throw new VerifierError(RejectionReason.TooComplex, from.Pc,
+                $"The sequence of {_pending.Count + 1} jumps is too complex: more than {MaxPendingPaths} branches wait to be explored",
+                "split the long chain of conditions into a loop or subprograms, or spread it over tail calls");
         if (from.Checkpoint is not null) from.Checkpoint.Branches++;
         _pending.Push(new PendingPath(state, pc, from.Checkpoint));
     }

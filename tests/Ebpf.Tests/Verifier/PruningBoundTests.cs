@@ -1,4 +1,6 @@
+using Ebpf.Isa;
 using Ebpf.Isa.Text;
+using Ebpf.ProgramTypes;
 using Ebpf.Verifier;
 
 namespace Ebpf.Tests.Verifier;
@@ -80,5 +82,23 @@ public class PruningBoundTests
 
         Assert.Equal(RejectionReason.InfiniteLoop, result.Reason);
         Assert.True(result.Statistics.ProcessedInstructions < 100, $"{result.Statistics.ProcessedInstructions} instructions processed");
+    }
+
+    /// <summary>
+    /// A socket filter that reads skb->len and tests it <paramref name="jumps"/> times in a row: each test can go
+    /// either way, so the first path down leaves one branch per test waiting.
+    /// </summary>
+    public static Bytecode JumpChain(int jumps) => Assembler.Assemble("r6 = r1\n" +
+        string.Concat(Enumerable.Range(0, jumps).Select(_ => "r0 = *(u32 *)(r6 + 0)\nif r0 > 5 goto +0\n")) + "r0 = 0\nexit\n");
+
+    [Fact]
+    public void More_than_8192_waiting_branches_are_too_complex_as_in_the_kernel()
+    {
+        var tooMany = ProgramVerifier.Verify(JumpChain(8193), ProgramTypeId.SocketFilter);
+        Assert.Equal(RejectionReason.TooComplex, tooMany.Reason);
+        Assert.Equal(1 + 2 * 8192 + 1, tooMany.Instruction);
+        Assert.StartsWith("The sequence of 8193 jumps is too complex", tooMany.Problem, StringComparison.Ordinal);
+
+        Assert.True(ProgramVerifier.Verify(JumpChain(8192), ProgramTypeId.SocketFilter).Accepted);
     }
 }
