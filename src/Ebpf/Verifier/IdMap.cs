@@ -8,7 +8,7 @@ namespace Ebpf.Verifier;
 /// </summary>
 internal sealed class IdMap
 {
-    private readonly List<(int Old, int Current)> _pairs = [];
+    private List<(int Old, int Current)>? _pairs;   // made on the first id: most comparisons meet none
 
     /// <summary>Whether <paramref name="old"/> may stand for <paramref name="current"/>; records the pair the first time.</summary>
     public bool Maps(int old, int current)
@@ -16,6 +16,7 @@ internal sealed class IdMap
         if ((old == 0) != (current == 0)) return false;
         // Zero is no id; negative ids are fixed names (the raw program's length) that only stand for themselves.
         if (old <= 0 || current < 0) return old == current;
+        _pairs ??= [];
         foreach (var (o, c) in _pairs)
         {
             if (o == old) return c == current;
