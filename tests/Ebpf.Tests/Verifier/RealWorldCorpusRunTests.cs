@@ -224,6 +224,34 @@ public class RealWorldCorpusRunTests
         Assert.NotEqual(0UL, BitConverter.ToUInt64(value, 16));
     }
 
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Sockops_answers_the_initial_rto_and_records_established_flows(ExecutionEngine engine)
+    {
+        using var corpus = new Corpus("sockops_tuning.o", engine);
+        // struct bpf_sock_ops: op at 0, reply at 4, family at 20, remote_ip4 at 24, local_ip4 at 28, remote_port at 64, local_port at 68.
+        byte[] Context(uint op, string remote)
+        {
+            var context = new byte[224];
+            BitConverter.GetBytes(op).CopyTo(context, 0);
+            BitConverter.GetBytes(2u).CopyTo(context, 20);
+            Packets.Address(remote).CopyTo(context, 24);
+            Packets.Address("192.168.0.1").CopyTo(context, 28);
+            BinaryPrimitives.WriteUInt32BigEndian(context.AsSpan(64), 443);
+            BitConverter.GetBytes(40000u).CopyTo(context, 68);
+            return context;
+        }
+        var inside = corpus.Run("sockops_tuning", new TestRunInput { ContextIn = Context(1, "10.2.3.4") });   // BPF_SOCK_OPS_TIMEOUT_INIT
+        Assert.Equal(1u, inside.ReturnValue);
+        Assert.Equal(50, BitConverter.ToInt32(inside.ContextOut!, 4));
+        var outside = corpus.Run("sockops_tuning", new TestRunInput { ContextIn = Context(1, "8.8.8.8") });
+        Assert.Equal(-1, BitConverter.ToInt32(outside.ContextOut!, 4));
+        Assert.Equal(1u, corpus.Run("sockops_tuning", new TestRunInput { ContextIn = Context(4, "10.2.3.4") }).ReturnValue);   // ACTIVE_ESTABLISHED_CB
+        var (key, _) = Assert.Single(corpus.Collection.Map("established_flows").Entries());
+        Assert.Equal("C0A800010A020304" + "409C0000" + "BB010000", Convert.ToHexString(key));
+        Assert.Equal(2UL, BitConverter.ToUInt64(corpus.Collection.Map("sockops_seen").Lookup(BitConverter.GetBytes(1u))!));
+    }
+
     private readonly record struct CpuSwitches(ulong Count, ulong Preempted, ulong LastNs)
     {
         public byte[] Bytes() => [.. BitConverter.GetBytes(Count), .. BitConverter.GetBytes(Preempted), .. BitConverter.GetBytes(LastNs)];
