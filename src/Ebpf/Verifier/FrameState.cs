@@ -45,11 +45,11 @@ internal sealed class FrameState
     public FrameState Clone() => new(this);
 
     /// <summary>Whether this (older) frame covers <paramref name="current"/>, comparing live registers, exactly where precision matters.</summary>
-    public bool Covers(FrameState current, ulong liveRegisters, ulong preciseRegisters, ulong preciseSlots)
+    public bool Covers(FrameState current, ulong liveRegisters, ulong preciseRegisters, ulong preciseSlots, IdMap ids)
     {
         if (CallSite != current.CallSite || FunctionStart != current.FunctionStart || IsCallback != current.IsCallback) return false;
         for (int r = 0; r < RegisterCount; r++)
-            if ((liveRegisters & (1UL << r)) != 0 && !Registers[r].Covers(current.Registers[r], exact: (preciseRegisters & (1UL << r)) != 0)) return false;
-        return Stack.Covers(current.Stack, preciseSlots);
+            if ((liveRegisters & (1UL << r)) != 0 && !Registers[r].Covers(current.Registers[r], ids, exact: (preciseRegisters & (1UL << r)) != 0)) return false;
+        return Stack.Covers(current.Stack, ids, preciseSlots);
     }
 }

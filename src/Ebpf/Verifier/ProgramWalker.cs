@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ebpf.Isa;
 using Ebpf.Maps;
 
@@ -13,6 +14,22 @@ internal sealed partial class ProgramWalker
 {
     /// <summary>The kernel's MAX_CALL_FRAMES.</summary>
     private const int MaxFrames = 8;
+
+    /// <summary>Inside a loop, a new checkpoint needs this many jumps or <see cref="LoopCheckpointInstructions"/> since the last (the kernel's 20 and 100).</summary>
+    private const int LoopCheckpointJumps = 20;
+
+    private const int LoopCheckpointInstructions = 100;
+
+    /// <summary>A stored state that misses more than this many times per hit (plus this many) is dropped, as in the kernel.</summary>
+    private const int MissesPerHit = 3;
+
+    /// <summary>The kernel's BPF_PRIV_STACK_MIN_SIZE: the smallest frame that gets a private stack in tracing programs.</summary>
+    private const int PrivateStackMinimum = 64;
+
+    private const int TailCallHelper = 12;
+
+    /// <summary>The kernel's BPF_COMPLEXITY_LIMIT_JMP_SEQ: the most branches pushed for later exploration at once.</summary>
+    private const int MaxPendingPaths = 8192;
 
     private readonly ProgramLayout _layout;
     private readonly ProgramRules _rules;
@@ -181,6 +198,10 @@ internal sealed partial class ProgramWalker
     /// <summary>Forks the path: <paramref name="state"/> continues at <paramref name="pc"/> later.</summary>
     private void Fork(PendingPath from, VerifierState state, int pc)
     {
+        if (_pending.Count >= MaxPendingPaths)
+            throw new VerifierError(RejectionReason.TooComplex, from.Pc,
+                $"The sequence of {_pending.Count + 1} jumps is too complex: more than {MaxPendingPaths} branches wait to be explored",
+                "split the long chain of conditions into a loop or subprograms, or spread it over tail calls");
         if (from.Checkpoint is not null) from.Checkpoint.Branches++;
         _pending.Push(new PendingPath(state, pc, from.Checkpoint));
     }
@@ -195,14 +216,20 @@ internal sealed partial class ProgramWalker
         }
     }
 
-    /// <summary>At a pruning point: true when an explored state covers the path's state; otherwise maybe stores a checkpoint.</summary>
+    /// <summary>
+    /// At a pruning point: true when an explored state covers the path's state; otherwise maybe stores a checkpoint.
+    /// Bounded as the kernel's <c>is_state_visited</c>: inside a loop a checkpoint is stored only every 20 jumps or 100
+    /// instructions, and every stored state (explored or still on the current path) that keeps missing while new states
+    /// are being stored is dropped from the list, so the states compared per visit stay few.
+    /// </summary>
     private bool VisitPrunePoint(PendingPath path)
     {
         int pc = path.Pc;
         var state = path.State;
         var list = _explored[pc] ??= [];
         ulong live = _layout.LiveIn[pc];
-        bool looping = false;
+        bool throttled = _jumpsProcessed - _lastCheckpointJumps < LoopCheckpointJumps && _processed - _lastCheckpointProcessed < LoopCheckpointInstructions;
+        bool addCheckpoint = true;
         for (int i = 0; i < list.Count; i++)
         {
             var old = list[i];
@@ -213,24 +240,26 @@ internal sealed partial class ProgramWalker
                     old.Hits++;
                     return true;
                 }
-                old.Misses++;
-                if (old.Misses > old.Hits * 3 + 3 && list.Count > 1)
-                {
-                    list.RemoveAt(i--);
-                    _liveStates--;
-                }
-                continue;
             }
-            // Still being explored: the same state again on its own path is a loop that cannot end.
-            if (IsAncestor(old, path.Checkpoint))
+            else
             {
-                looping = true;
+                // Still being explored: depth-first order makes it an ancestor of this path (every pending path forks
+                // below a checkpoint that is still open), so the same state again is a loop that cannot end.
+                Debug.Assert(IsAncestor(old, path.Checkpoint), "a checkpoint with open branches is an ancestor of the current path");
                 if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue) && SameCallbackIterations(old.Snapshot, state))
                     throw new VerifierError(RejectionReason.InfiniteLoop, pc, $"infinite loop detected at insn {pc}: the loop comes back to the same state",
                         "make the loop's exit condition depend on a counter that changes every iteration and is bounded by a constant");
+                if (throttled) addCheckpoint = false;
+            }
+            // Misses count only when a new state is stored, so that a loop keeps states of some early and some late iterations.
+            if (addCheckpoint) old.Misses++;
+            if (old.Misses > old.Hits * MissesPerHit + MissesPerHit)
+            {
+                list.RemoveAt(i--);
+                _liveStates--;
             }
         }
-        if (looping && _jumpsProcessed - _lastCheckpointJumps < 20 && _processed - _lastCheckpointProcessed < 100) return false;
+        if (!addCheckpoint) return false;
         var checkpoint = new Checkpoint(state.Clone(), path.Checkpoint);
         list.Add(checkpoint);
         path.Checkpoint = checkpoint;
@@ -260,24 +289,42 @@ internal sealed partial class ProgramWalker
         return value;
     }
 
+    /// <summary>
+    /// The kernel's <c>check_max_stack_depth</c> with its JIT (x86-64, where the JIT is on by default): frames round up to
+    /// 16 bytes, and one call chain may use 512 bytes in all, except that in tracing programs (kprobe, tracepoint,
+    /// perf_event, raw_tracepoint) without tail calls a function whose frame is 64 bytes or more runs on a private stack
+    /// of its own, so only its own frame must fit.
+    /// </summary>
     private void CheckCombinedStack()
     {
         var callees = new List<int>[_layout.FunctionStarts.Length];
         for (int f = 0; f < callees.Length; f++) callees[f] = [];
         var slots = _layout.Slots;
+        bool tailCalls = false;
         for (int i = 0; i < slots.Length; i++)
         {
             var insn = slots[i];
             if (ProgramLayout.IsLocalCall(insn) || (insn.IsLddw && insn.Source == (byte)LddwSource.Function))
                 callees[_layout.FunctionOf(i)].Add(_layout.FunctionOf(ProgramLayout.TargetOf(insn, i)));
+            else if (insn.Opcode == Opcodes.Call && insn.Source == 0 && insn.Immediate == TailCallHelper) tailCalls = true;
             if (insn.IsLddw) i++;
         }
-        int Frame(int f) => (Math.Max(_stackDepth[f], 1) + 31) / 32 * 32;
+        bool privateStacks = !tailCalls && _rules.Type is ProgramTypes.ProgramTypeId.Kprobe or ProgramTypes.ProgramTypeId.Tracepoint
+            or ProgramTypes.ProgramTypeId.PerfEvent or ProgramTypes.ProgramTypeId.RawTracepoint;
+        int Frame(int f) => (_stackDepth[f] + 15) / 16 * 16;
         var chain = new List<int>();
         void Visit(int f, int total)
         {
-            total += Frame(f);
+            int frame = Frame(f);
             chain.Add(f);
+            if (privateStacks && frame >= PrivateStackMinimum)
+            {
+                if (frame > StackState.Size)
+                    throw new VerifierError(RejectionReason.StackTooDeep, _layout.FunctionStarts[f],
+                        $"stack size of subprog {f} is {frame}. Too large: one function's frame may use at most {StackState.Size} bytes",
+                        "move large buffers into a per-CPU array map");
+            }
+            else total += frame;
             if (total > StackState.Size)
                 throw new VerifierError(RejectionReason.StackTooDeep, _layout.FunctionStarts[f],
                     $"combined stack size of {chain.Count} calls is {total}. Too large: the frames of one call chain may use at most {StackState.Size} bytes",

@@ -74,8 +74,9 @@ internal readonly record struct RegisterState
 
     /// <summary>Whether every concrete value <paramref name="current"/> may hold is covered by this (older) state: the pruning test.</summary>
     /// <param name="current">The new path's value.</param>
+    /// <param name="ids">The correspondence of ids built over the whole comparison.</param>
     /// <param name="exact">False when no later decision depends on a number's value (<see cref="PrecisionNeeds"/>): any number then covers any number.</param>
-    public bool Covers(in RegisterState current, bool exact = true)
+    public bool Covers(in RegisterState current, IdMap ids, bool exact = true)
     {
         if (Kind == RegisterKind.NotInitialized) return true;
         if (Kind != current.Kind) return false;
@@ -83,14 +84,14 @@ internal readonly record struct RegisterState
         {
             if (!exact) return true;
             // A copy linked to others (a shared id) is refined with them; the new value must be linked the same way.
-            if (Id != 0 && !Bounds.IsConstant && Id != current.Id) return false;
+            if (Id != 0 && !Bounds.IsConstant && !ids.Maps(Id, current.Id)) return false;
             return Bounds.Includes(current.Bounds);
         }
         if (Offset != current.Offset || MapIndex != current.MapIndex || Frame != current.Frame) return false;
         if (!Bounds.Includes(current.Bounds)) return false;
         if (IsPacketLike && Range > current.Range) return false;
-        // Ids must correspond for null checks and packet checks to stay valid; demand equality for simplicity.
-        if ((IsNullable || IsPacketLike) && Id != current.Id) return false;
+        // Ids must correspond one to one for null checks and packet checks to stay valid.
+        if ((IsNullable || IsPacketLike) && !ids.Maps(Id, current.Id)) return false;
         return ReferenceId == current.ReferenceId;
     }
 

@@ -22,9 +22,12 @@ internal sealed class StackState
     public const int Size = 512;
     public const int SlotCount = Size / 8;
 
-    private readonly StackByte[] _bytes;
-    private readonly RegisterState[] _spills;
-    private readonly byte[] _spillSizes;
+    // Copy on write: a clone shares the arrays until either side writes (most clones, at branches and checkpoints,
+    // are never written to, and a frame's spills are kilobytes).
+    private StackByte[] _bytes;
+    private RegisterState[] _spills;
+    private byte[] _spillSizes;
+    private bool _shared;
 
     public StackState()
     {
@@ -35,12 +38,23 @@ internal sealed class StackState
 
     private StackState(StackState other)
     {
-        _bytes = (StackByte[])other._bytes.Clone();
-        _spills = (RegisterState[])other._spills.Clone();
-        _spillSizes = (byte[])other._spillSizes.Clone();
+        _bytes = other._bytes;
+        _spills = other._spills;
+        _spillSizes = other._spillSizes;
+        _shared = other._shared = true;
     }
 
     public StackState Clone() => new(this);
+
+    /// <summary>Before a write: takes private copies of arrays a clone may still share.</summary>
+    private void Own()
+    {
+        if (!_shared) return;
+        _bytes = (StackByte[])_bytes.Clone();
+        _spills = (RegisterState[])_spills.Clone();
+        _spillSizes = (byte[])_spillSizes.Clone();
+        _shared = false;
+    }
 
     /// <summary>The byte at frame offset <paramref name="offset"/> (-512..-1).</summary>
     public StackByte ByteAt(int offset) => _bytes[Size + offset];
@@ -57,6 +71,7 @@ internal sealed class StackState
     /// <summary>Records a register spilled at a slot-aligned offset.</summary>
     public void Spill(int offset, RegisterState register, int size)
     {
+        Own();
         int slot = SlotOf(offset);
         ForgetSlot(slot);
         _spills[slot] = register;
@@ -67,6 +82,7 @@ internal sealed class StackState
     /// <summary>Marks bytes as written with a number (zero when <paramref name="zero"/>), breaking any spill they touch.</summary>
     public void Write(int offset, int size, bool zero)
     {
+        Own();
         for (int slot = SlotOf(offset); slot <= SlotOf(offset + size - 1); slot++) ForgetSlot(slot);
         for (int i = 0; i < size; i++) _bytes[Size + offset + i] = zero ? StackByte.Zero : StackByte.Misc;
     }
@@ -74,6 +90,7 @@ internal sealed class StackState
     /// <summary>Marks bytes that may have been written through a variable offset: spills and zeros they touch become numbers.</summary>
     public void WriteMaybe(int offset, int size)
     {
+        Own();
         for (int slot = SlotOf(offset); slot <= SlotOf(offset + size - 1); slot++) ForgetSlot(slot);
         for (int i = 0; i < size; i++)
             if (_bytes[Size + offset + i] == StackByte.Zero) _bytes[Size + offset + i] = StackByte.Misc;
@@ -95,13 +112,18 @@ internal sealed class StackState
         for (int slot = 0; slot < SlotCount; slot++)
         {
             if (_spillSizes[slot] == 0) continue;
-            if (update(_spills[slot]) is RegisterState changed) _spills[slot] = changed;
+            if (update(_spills[slot]) is RegisterState changed)
+            {
+                Own();
+                _spills[slot] = changed;
+            }
         }
     }
 
     /// <summary>Widening: spilled scalars that differ from <paramref name="earlier"/>'s become unknown numbers of their size.</summary>
     public void WidenAgainst(StackState earlier)
     {
+        Own();
         for (int slot = 0; slot < SlotCount; slot++)
         {
             if (_spillSizes[slot] == 0 || !_spills[slot].IsScalar) continue;
@@ -121,13 +143,13 @@ internal sealed class StackState
     }
 
     /// <summary>Whether every value this (older) stack may hold covers <paramref name="current"/>'s: the pruning test.</summary>
-    public bool Covers(StackState current, ulong preciseSlots = ulong.MaxValue)
+    public bool Covers(StackState current, IdMap ids, ulong preciseSlots = ulong.MaxValue)
     {
         for (int slot = 0; slot < SlotCount; slot++)
         {
             if ((preciseSlots & (1UL << slot)) == 0)
             {
-                if (!CoversNumbers(current, slot)) return false;
+                if (!CoversNumbers(current, slot, ids)) return false;
                 continue;
             }
             for (int i = slot * 8; i < slot * 8 + 8; i++)
@@ -144,19 +166,19 @@ internal sealed class StackState
             if (_spillSizes[slot] != 0)
             {
                 if (current._spillSizes[slot] != _spillSizes[slot]) return false;
-                if (!_spills[slot].Covers(current._spills[slot])) return false;
+                if (!_spills[slot].Covers(current._spills[slot], ids)) return false;
             }
         }
         return true;
     }
 
     /// <summary>A slot whose numbers no later decision depends on: any number covers any number; pointers must still match.</summary>
-    private bool CoversNumbers(StackState current, int slot)
+    private bool CoversNumbers(StackState current, int slot, IdMap ids)
     {
         bool oldPointer = _spillSizes[slot] != 0 && !_spills[slot].IsScalar;
         bool nowPointer = current._spillSizes[slot] != 0 && !current._spills[slot].IsScalar;
         if (oldPointer || nowPointer)
-            return oldPointer && nowPointer && current._spillSizes[slot] == _spillSizes[slot] && _spills[slot].Covers(current._spills[slot]);
+            return oldPointer && nowPointer && current._spillSizes[slot] == _spillSizes[slot] && _spills[slot].Covers(current._spills[slot], ids);
         for (int i = slot * 8; i < slot * 8 + 8; i++)
             if (_bytes[i] != StackByte.Invalid && current._bytes[i] == StackByte.Invalid) return false;
         return true;

@@ -75,11 +75,12 @@ internal sealed class VerifierState
         if (References.Count != current.References.Count) return false;
         for (int i = 0; i < References.Count; i++)
             if (References[i].Id != current.References[i].Id) return false;
+        var ids = new IdMap();
         for (int i = 0; i < Frames.Count; i++)
         {
             bool running = i == Frames.Count - 1;
             if (!Frames[i].Covers(current.Frames[i], running ? liveRegisters : ulong.MaxValue, running ? preciseRegisters : ulong.MaxValue,
-                running ? preciseSlots : ulong.MaxValue)) return false;
+                running ? preciseSlots : ulong.MaxValue, ids)) return false;
         }
         return true;
     }

@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 namespace Ebpf.Linux.Tests.Verifier;
 
 /// <summary>
-/// Every program of every object the project has (examples/, tests/objects/, bench/programs/, and tests/corpus compiled
+/// Every program of every object the project has (examples/, tests/objects/ with its real-world-style corpus in
+/// tests/objects/realworld/, bench/programs/, and tests/corpus compiled
 /// with clang) is accepted by our verifier exactly when BPF_PROG_LOAD on this kernel accepts it as root. Programs whose
 /// section gives no type (the benchmarks, the corpus) are verified as socket filters on both sides.
 /// </summary>
@@ -21,6 +22,7 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
         var mismatches = new List<string>();
         var ourTimes = new List<double>();
         var kernelTimes = new List<double>();
+        var ratios = new List<double>();
         foreach (string path in Objects())
         {
             CollectionSpec spec;
@@ -49,7 +51,11 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
                     var ours = ProgramVerifier.Verify(program, spec, options, untyped ? "socket_filter" : null);
                     clock.Stop();
                     ourTimes.Add(clock.Elapsed.TotalMicroseconds);
-                    if (kernel.Microseconds is long k) kernelTimes.Add(k);
+                    if (kernel.Microseconds is long k)
+                    {
+                        kernelTimes.Add(k);
+                        ratios.Add(clock.Elapsed.TotalMicroseconds / Math.Max(k, 1));
+                    }
                     string row = $"{Relative(path)} {program.Name} ({ProgramTypeNames.NameOf(type)}): ours {(ours.Accepted ? "accept" : "reject")} " +
                         $"[{ours.Statistics.ProcessedInstructions} insns, {clock.Elapsed.TotalMicroseconds:F0} us], kernel {(kernel.Accepted ? "accept" : $"reject errno {kernel.Errno}")} " +
                         $"[{kernel.Processed} insns, {kernel.Microseconds} us]";
@@ -60,7 +66,8 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
             }
         }
         foreach (var row in rows) output.WriteLine(row);
-        output.WriteLine($"{rows.Count} programs; median verification time: ours {Median(ourTimes):F0} us, kernel {Median(kernelTimes):F0} us");
+        output.WriteLine($"{rows.Count} programs; median verification time: ours {Median(ourTimes):F0} us, kernel {Median(kernelTimes):F0} us; " +
+            $"time ours/kernel per program: median {Median(ratios):F2}, worst {(ratios.Count > 0 ? ratios.Max() : double.NaN):F2}");
         Assert.True(rows.Count >= 20, $"expected the project's objects, found {rows.Count} programs");
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
@@ -79,6 +86,7 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
         string root = RepositoryRoot();
         foreach (var file in Directory.GetFiles(Path.Combine(root, "examples"), "*.o").Order()) yield return file;
         foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "objects"), "*.o").Order()) yield return file;
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "objects", "realworld"), "*.o").Order()) yield return file;
         foreach (var file in Directory.GetFiles(Path.Combine(root, "bench", "programs"), "*.bpf.o").Order()) yield return file;
         foreach (var file in CompiledCorpus(Path.Combine(root, "tests", "corpus"))) yield return file;
     }

@@ -29,7 +29,7 @@ public class XdpSoundnessPropertyTests(ITestOutputHelper output)
             string text = Generate(random);
             var program = Assembler.Assemble(text);
             generated++;
-            if (!ProgramVerifier.Verify(program, ProgramTypeId.Xdp, [Values], new VerifierOptions { InstructionBudget = 20_000 }).Accepted) return;
+            if (!ProgramVerifier.Verify(program, ProgramTypeId.Xdp, [Values], new VerifierOptions()).Accepted) return;
             accepted++;
             using var map = Map.Create(Values);
             for (int key = 0; key < 8; key += 2) map.Update(BitConverter.GetBytes(key), new byte[16]);
