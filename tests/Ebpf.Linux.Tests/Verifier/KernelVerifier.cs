@@ -20,6 +20,12 @@ internal static unsafe partial class KernelVerifier
         byte[] licenseBytes = new byte[System.Text.Encoding.ASCII.GetByteCount(license) + 1];
         System.Text.Encoding.ASCII.GetBytes(license, licenseBytes);
         byte[] log = new byte[16 << 20];
+        // Programs that take a function's address (bpf_loop, for_each_map_elem callbacks) need func_info: BTF that
+        // names their subprograms, made up here as the library's loader does.
+        var starts = Ebpf.Linux.Programs.FunctionBtf.IsNeeded(program) ? Ebpf.Linux.Programs.FunctionBtf.SubprogramStarts(program) : null;
+        using var btf = starts is null ? null : Ebpf.Linux.Programs.FunctionBtf.Load(Ebpf.Linux.Programs.FunctionBtf.Build(starts.Count));
+        byte[]? functionInfo = starts is null ? null : Ebpf.Linux.Programs.FunctionBtf.FunctionInfo(starts);
+        fixed (byte* functions = functionInfo)
         fixed (byte* insns = instructions)
         fixed (byte* licensePointer = licenseBytes)
         fixed (byte* logPointer = log)
@@ -35,6 +41,13 @@ internal static unsafe partial class KernelVerifier
                 LogBuffer = (ulong)logPointer,
                 ExpectedAttachType = attach is null ? 0u : (uint)attach.Value,
             };
+            if (btf is not null)
+            {
+                attr.ProgramBtfFd = btf.AsAttrField;
+                attr.FunctionInfoRecordSize = 8;
+                attr.FunctionInfo = (ulong)functions;
+                attr.FunctionInfoCount = (uint)(functionInfo!.Length / 8);
+            }
             attr.SetName(name.Length > 15 ? name[..15] : name);
             int errno = BpfSyscall.TryInvoke(BpfCommand.ProgramLoad, ref attr, out int fd);
             // A transient failure (no verdict: EAGAIN, ENOMEM, EINTR, or an error without a log) is retried, so a busy
