@@ -51,6 +51,23 @@ internal sealed class BpfLink : KernelLink
         return KernelLinkInfo.From(KernelObjects.LinkInfo(_fd));
     }
 
+    public override unsafe void Update(KernelProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        var attr = new BpfAttrLinkUpdate { LinkFd = _fd.AsAttrField, NewProgramFd = program.Handle.AsAttrField };
+        int errno = BpfSyscall.TryInvoke(BpfCommand.LinkUpdate, ref attr, out _);
+        if (errno != 0) throw new KernelErrorException(BpfCommand.LinkUpdate, errno, detail: $"{this} with program '{program.Name}'");
+    }
+
+    public override void DetachNow()
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        var attr = new BpfAttrLinkUpdate { LinkFd = _fd.AsAttrField };
+        int errno = BpfSyscall.TryInvoke(BpfCommand.LinkDetach, ref attr, out _);
+        if (errno != 0) throw new KernelErrorException(BpfCommand.LinkDetach, errno, detail: ToString());
+    }
+
     private protected override void Detach()
     {
         _fd.Dispose();

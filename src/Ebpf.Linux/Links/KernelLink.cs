@@ -41,6 +41,21 @@ public abstract class KernelLink : IDisposable
     /// <exception cref="NotSupportedException">This attachment is not a bpf link.</exception>
     public virtual KernelLinkInfo Info() => throw new NotSupportedException($"{Hook} is not a bpf link, so the kernel has no description of it");
 
+    /// <summary>
+    /// Replaces the attached program with <paramref name="program"/> in one step (BPF_LINK_UPDATE), so the hook never
+    /// runs without a program; the new program must be of the same type and attach type.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The attachment is not a bpf link.</exception>
+    /// <exception cref="KernelErrorException">The kernel refused (EINVAL: another program type; EPERM; EOPNOTSUPP for hooks without update).</exception>
+    public virtual void Update(Kernel.KernelProgram program) => throw new NotSupportedException($"{Hook} is not a bpf link, so its program cannot be replaced");
+
+    /// <summary>
+    /// Detaches the program from the hook now (BPF_LINK_DETACH) while the link object stays (a pinned link can be
+    /// detached this way without removing the pin); <see cref="Dispose"/> still closes it.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The attachment is not a bpf link.</exception>
+    public virtual void DetachNow() => throw new NotSupportedException($"{Hook} is not a bpf link; dispose it to detach");
+
     /// <summary>The ids of every bpf link in the kernel now (BPF_LINK_GET_NEXT_ID), in increasing order.</summary>
     /// <exception cref="KernelErrorException">The kernel refused (EPERM without CAP_SYS_ADMIN).</exception>
     public static IReadOnlyList<uint> AllIds() => KernelObjects.Ids(BpfCommand.LinkGetNextId).ToArray();
