@@ -222,26 +222,10 @@ public sealed class KernelCollection : IDisposable
     }
 
     /// <summary>The program's instructions with map-by-index loads turned into map-by-fd loads, as the kernel takes them.</summary>
-    private Bytecode WithMapFds(ProgramSpec program, Bytecode instructions)
-    {
-        var slots = instructions.Slots.ToArray();
-        for (int i = 0; i < slots.Length; i++)
-        {
-            var slot = slots[i];
-            if (!slot.IsLddw) continue;
-            var source = (LddwSource)slot.Source switch
-            {
-                LddwSource.MapByIndex => LddwSource.MapByFd,
-                LddwSource.MapValueByIndex => LddwSource.MapValueByFd,
-                var other => other,
-            };
-            if (source == (LddwSource)slot.Source) continue;
-            if (slot.Immediate < 0 || slot.Immediate >= Spec.Maps.Count)
-                throw new ArgumentException($"program '{program.Name}' instruction {i} refers to map index {slot.Immediate}, but the object has {Spec.Maps.Count} maps");
-            slots[i] = new Instruction(slot.Opcode, slot.Destination, (byte)source, slot.Offset, _maps[Spec.Maps[slot.Immediate].Name].FileDescriptor);
-        }
-        return new Bytecode(slots);
-    }
+    private Bytecode WithMapFds(ProgramSpec program, Bytecode instructions) =>
+        MapReferences.ToFds(instructions, index => index >= 0 && index < Spec.Maps.Count
+            ? _maps[Spec.Maps[index].Name].FileDescriptor
+            : throw new ArgumentException($"program '{program.Name}' refers to map index {index}, but the object has {Spec.Maps.Count} maps"));
 
     private static byte[] FunctionInfoRecords(ProgramSpec program)
     {

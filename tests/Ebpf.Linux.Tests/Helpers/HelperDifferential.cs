@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Ebpf.Isa.Text;
+using Ebpf.Linux.Kernel;
 using Ebpf.Linux.Programs;
 using Ebpf.Linux.Syscalls;
 using Ebpf.Maps;
@@ -35,7 +35,7 @@ internal static unsafe class HelperDifferential
 
     public static Outcome RunInKernel(ProgramType type, string source, byte[] packet, string[] constants)
     {
-        var fds = new List<BpfFileDescriptor>();
+        var fds = new List<KernelMap>();
         try
         {
             string text = source;
@@ -43,7 +43,7 @@ internal static unsafe class HelperDifferential
             {
                 var fd = CreateFrozenString(constants[i]);
                 fds.Add(fd);
-                text = text.Replace($"CONST{i}", $"map_value({fd.Value}, 0) ll");
+                text = text.Replace($"CONST{i}", $"map_value({fd.FileDescriptor}, 0) ll");
             }
             using var program = KernelTestProgram.Load(Assembler.Assemble(text), type);
             var result = program.TestRun(packet);
@@ -105,35 +105,12 @@ internal static unsafe class HelperDifferential
         return text.ToString();
     }
 
-    private static BpfFileDescriptor CreateFrozenString(string value)
+    private static KernelMap CreateFrozenString(string value)
     {
         byte[] bytes = [.. Encoding.Latin1.GetBytes(value), 0];
-        var create = new MapCreateAttr { Type = (uint)MapType.Array, KeySize = 4, ValueSize = (uint)bytes.Length, MaxEntries = 1, Flags = (uint)MapCreationFlags.ReadOnlyProgram };
-        var fd = new BpfFileDescriptor(BpfSyscall.Invoke(BpfCommand.MapCreate, ref create));
-        var key = new byte[4];
-        fixed (byte* k = key, v = bytes)
-        {
-            var update = new ElementAttr { MapFd = fd.AsAttrField, Key = (ulong)k, Value = (ulong)v };
-            BpfSyscall.Invoke(BpfCommand.MapUpdateElement, ref update);
-        }
-        var freeze = new ElementAttr { MapFd = fd.AsAttrField };
-        BpfSyscall.Invoke(BpfCommand.MapFreeze, ref freeze);
-        return fd;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MapCreateAttr
-    {
-        public uint Type, KeySize, ValueSize, MaxEntries, Flags, InnerMapFd, NumaNode;
-        public fixed byte Name[16];
-        public uint Ifindex, BtfFd, BtfKeyTypeId, BtfValueTypeId, BtfVmlinuxValueTypeId;
-        public ulong MapExtra;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct ElementAttr
-    {
-        public uint MapFd, Padding;
-        public ulong Key, Value, Flags;
+        var map = KernelMap.Create(new MapSpec("const_string", MapType.Array, 4, (uint)bytes.Length, 1, MapCreationFlags.ReadOnlyProgram));
+        map.Update(new byte[4], bytes);
+        map.Freeze();
+        return map;
     }
 }
