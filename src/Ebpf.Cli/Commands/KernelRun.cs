@@ -25,6 +25,8 @@ internal static class KernelRun
             // that program arrays hold them.
             Programs = typeOverride is null ? spec.Programs.Where(p => p.ProgramType != ProgramTypeId.Unspecified || p.Name == program.Name).Select(p => p.Name).ToList() : [program.Name],
             ProgramTypeOverride = typeOverride,
+            // Like the user-space run, a kernel test run starts from fresh maps and leaves no pins behind.
+            PinMapsByName = false,
         });
         var loaded = collection.Program(program.Name);
         var runs = new List<JsonObject>();

@@ -134,7 +134,7 @@ public sealed class KernelCollection : IDisposable
 
     private KernelMap CreateOrReuse(MapSpec spec, KernelCollectionOptions options)
     {
-        if (spec.Pinning == MapPinning.ByName)
+        if (spec.Pinning == MapPinning.ByName && options.PinMapsByName)
         {
             string path = Path.Combine(options.MapPinDirectory, PinName(spec.Name));
             if (File.Exists(path))

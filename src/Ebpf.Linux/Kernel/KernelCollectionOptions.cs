@@ -12,6 +12,12 @@ public sealed record KernelCollectionOptions
     public string MapPinDirectory { get; init; } = DefaultPinDirectory;
 
     /// <summary>
+    /// Whether maps the object marks as pinned by name are pinned and reused (default true, as libbpf does); a test run
+    /// that must leave nothing behind and start from empty maps turns it off.
+    /// </summary>
+    public bool PinMapsByName { get; init; } = true;
+
+    /// <summary>
     /// The programs to load, by name; null loads every program. Programs not named are not loaded, but every map is
     /// created.
     /// </summary>

@@ -108,4 +108,19 @@ public class KernelCliTests(ITestOutputHelper output)
         Assert.Equal(1, exit);
         Assert.Contains("no object has that id", error);
     }
+
+    [Fact]
+    public void A_kernel_test_run_starts_from_fresh_maps_and_pins_nothing_even_for_maps_pinned_by_name()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        // tests/objects/xdp_counter.o marks packet_counts LIBBPF_PIN_BY_NAME.
+        string pinned = Path.Combine("/sys/fs/bpf", "packet_counts");
+        bool existed = File.Exists(pinned);
+        string packet = Convert.ToHexString(Packets.Ipv4Udp("10.0.0.1", "10.0.0.2", 53));
+        string first = CliRunner.Run("run", KernelCollectionTests.TestObject("xdp_counter.o"), "--data-hex", packet, "--runs", "3", "--json", "--kernel").Output;
+        string second = CliRunner.Run("run", KernelCollectionTests.TestObject("xdp_counter.o"), "--data-hex", packet, "--runs", "3", "--json", "--kernel").Output;
+        Assert.Equal(Comparable(first), Comparable(second));
+        Assert.Equal("0300000000000000", JsonNode.Parse(first)!["maps"]!["packet_counts"]![0]!["value"]!.GetValue<string>());
+        Assert.Equal(existed, File.Exists(pinned));
+    }
 }
