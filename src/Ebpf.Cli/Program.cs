@@ -22,6 +22,7 @@ public static class Program
         root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(AttachCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(CoreCommand.Create());
         return root;
     }

@@ -123,4 +123,18 @@ public class KernelCliTests(ITestOutputHelper output)
         Assert.Equal("0300000000000000", JsonNode.Parse(first)!["maps"]!["packet_counts"]![0]!["value"]!.GetValue<string>());
         Assert.Equal(existed, File.Exists(pinned));
     }
+
+    [Fact]
+    public void Bench_times_every_engine_and_the_kernel_on_the_same_packet()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        string packet = Convert.ToHexString(Packets.Ipv4Udp("10.0.0.1", "10.0.0.2", 53));
+        var (exit, json, error) = CliRunner.Run("bench", KernelCollectionTests.Example("xdp_counter.o"), "--data-hex", packet, "--repeat", "2000", "--json");
+        output.WriteLine(json + error);
+        Assert.Equal(0, exit);
+        var results = JsonNode.Parse(json)!["results"]!.AsArray();
+        Assert.Equal(["interpreter", "jit, checked", "jit, unchecked (verified)", "kernel (BPF_PROG_TEST_RUN)"], results.Select(r => r!["engine"]!.GetValue<string>()));
+        Assert.All(results, r => Assert.True(r!["ns_per_run"]!.GetValue<double>() > 0));
+        Assert.Equal(1.0, results[3]!["vs_kernel"]!.GetValue<double>());
+    }
 }
