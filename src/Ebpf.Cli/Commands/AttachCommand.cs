@@ -37,7 +37,7 @@ internal static class AttachCommand
         command.Subcommands.Add(Kind("tracepoint", "Attach a tracepoint program (perf event + bpf_link)", [tracepoint],
             (program, parse, section) => AttachPoints.AttachTracing(program, section, parse.GetValue(tracepoint), null)));
 
-        var rawName = new Option<string?>("--name") { Description = "The raw tracepoint (default: from the section name raw_tp/NAME)" };
+        var rawName = new Option<string?>("--raw-tracepoint") { Description = "The raw tracepoint (default: from the section name raw_tp/NAME)" };
         command.Subcommands.Add(Kind("raw-tracepoint", "Attach a raw tracepoint program", [rawName],
             (program, parse, section) => AttachPoints.AttachTracing(program, section, null, parse.GetValue(rawName))));
 
