@@ -20,6 +20,8 @@ public static class Program
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(LinkCommand.CreateLink());
+        root.Subcommands.Add(LinkCommand.CreateBtf());
         root.Subcommands.Add(AttachCommand.Create());
         root.Subcommands.Add(EventsCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());

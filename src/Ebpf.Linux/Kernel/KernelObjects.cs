@@ -46,7 +46,7 @@ internal static unsafe class KernelObjects
         return info[3];
     }
 
-    private static void GetInfo(BpfFileDescriptor fd, void* info, int size)
+    public static void GetInfo(BpfFileDescriptor fd, void* info, int size)
     {
         var attr = new BpfAttrObjectInfo { BpfFd = fd.AsAttrField, InfoLength = (uint)size, Info = (ulong)info };
         BpfSyscall.Invoke(BpfCommand.ObjectGetInfoByFd, ref attr);

@@ -32,4 +32,16 @@ public sealed record KernelLinkInfo(LinkType Type, uint Id, uint ProgramId, int?
             };
         }
     }
+
+    /// <summary>Every bpf link the kernel has now, by id (links that go away during the walk are skipped).</summary>
+    public static IReadOnlyList<KernelLinkInfo> All()
+    {
+        var links = new List<KernelLinkInfo>();
+        foreach (uint id in Kernel.KernelObjects.Ids(BpfCommand.LinkGetNextId))
+        {
+            using var fd = Kernel.KernelObjects.OpenById(BpfCommand.LinkGetFdById, id);
+            if (fd is not null) links.Add(From(Kernel.KernelObjects.LinkInfo(fd)));
+        }
+        return links;
+    }
 }

@@ -1,3 +1,5 @@
+using Ebpf.Linux.Kernel;
+using Ebpf.Linux.Links;
 using System.Text.Json.Nodes;
 using Ebpf.Tests.Cli;
 using Ebpf.Tests.Examples;
@@ -136,5 +138,24 @@ public class KernelCliTests(ITestOutputHelper output)
         Assert.Equal(["interpreter", "jit, checked", "jit, unchecked (verified)", "kernel (BPF_PROG_TEST_RUN)"], results.Select(r => r!["engine"]!.GetValue<string>()));
         Assert.All(results, r => Assert.True(r!["ns_per_run"]!.GetValue<double>() > 0));
         Assert.Equal(1.0, results[3]!["vs_kernel"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public void Link_and_btf_lists_show_a_loaded_collections_btf_and_a_live_link()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        using var collection = KernelCollection.Load(Ebpf.Elf.ObjectFile.Load(KernelCollectionTests.TestObject("exec_events.o")));
+        using var tracing = KernelCollection.Load(Ebpf.Elf.ObjectFile.Load(KernelCollectionTests.TestObject("core_fields.o")),
+            new KernelCollectionOptions { Programs = ["current_pid"] });
+        using var link = tracing.Program("current_pid").AttachRawTracepoint("sys_enter");
+        var (exit, json, _) = CliRunner.Run("btf", "list", "--json");
+        Assert.Equal(0, exit);
+        var btfs = JsonNode.Parse(json)!.AsArray();
+        Assert.Contains(btfs, b => b!["name"]!.GetValue<string>() == "vmlinux" && b["kernel_btf"]!.GetValue<bool>());
+        Assert.Contains(btfs, b => b!["id"]!.GetValue<uint>() == collection.BtfId && !b["kernel_btf"]!.GetValue<bool>());
+        (exit, json, _) = CliRunner.Run("link", "list", "--json");
+        Assert.Equal(0, exit);
+        var listed = JsonNode.Parse(json)!.AsArray().Single(l => l!["id"]!.GetValue<uint>() == link.Id)!;
+        Assert.Equal("RawTracepoint", listed["type"]!.GetValue<string>());
     }
 }
