@@ -148,4 +148,23 @@ public class KernelMapTests(ITestOutputHelper output)
         Assert.Equal(1, PossibleCpus.Parse("0"));
         Assert.Throws<FormatException>(() => PossibleCpus.Parse("x-y"));
     }
+
+    [Fact]
+    public void A_map_the_kernel_refuses_is_named_in_the_error()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var error = Assert.Throws<KernelErrorException>(() => KernelMap.Create(new MapSpec("zero_keys", MapType.Hash, 0, 8, 4, MapCreationFlags.None)));
+        Assert.Equal(Errno.EINVAL, error.ErrorNumber);
+        Assert.StartsWith("bpf(MapCreate) for map 'zero_keys' (", error.Message);
+        Assert.Contains("failed with EINVAL", error.Message);
+    }
+
+    [Fact]
+    public void Opening_a_map_id_that_does_not_exist_says_so()
+    {
+        if (KernelRequirement.Missing(output)) return;
+        var error = Assert.Throws<KernelErrorException>(() => KernelMap.FromId(uint.MaxValue - 7));
+        Assert.Equal(Errno.ENOENT, error.ErrorNumber);
+        Assert.Contains("no object has that id", error.Message);
+    }
 }
