@@ -49,19 +49,25 @@ internal sealed class VerifierState
     }
 
     /// <summary>
-    /// Widening for repeated callbacks: every scalar (register or spill) that differs from the same one in
-    /// <paramref name="earlier"/> becomes unknown, so that repeated iterations reach a state an earlier one covers.
+    /// Widening for repeated callbacks (the kernel's widen_imprecise_scalars at a callback's return): every scalar
+    /// (register or spill) that differs from the same one in <paramref name="earlier"/> becomes unknown, so that repeated
+    /// iterations reach a state an earlier one covers — except the precise ones, whose exact value a later decision
+    /// needs: in the running frame, the registers in <paramref name="preciseRegisters"/> and the stack slots in
+    /// <paramref name="preciseSlots"/> keep their value, as the kernel keeps scalars its precision tracking marked.
     /// </summary>
-    public void WidenAgainst(VerifierState earlier)
+    public void WidenAgainst(VerifierState earlier, ulong preciseRegisters = 0, ulong preciseSlots = 0)
     {
         if (earlier.Frames.Count != Frames.Count) return;
         for (int f = 0; f < Frames.Count; f++)
         {
+            bool running = f == Frames.Count - 1;
+            ulong keepRegisters = running ? preciseRegisters : 0, keepSlots = running ? preciseSlots : 0;
             var regs = Frames[f].Registers;
             var old = earlier.Frames[f].Registers;
             for (int r = 0; r < FrameState.RegisterCount; r++)
-                if (regs[r].IsScalar && (!old[r].IsScalar || old[r].Bounds != regs[r].Bounds)) regs[r] = RegisterState.UnknownScalar;
-            Frames[f].Stack.WidenAgainst(earlier.Frames[f].Stack);
+                if ((keepRegisters & (1UL << r)) == 0 && regs[r].IsScalar && (!old[r].IsScalar || old[r].Bounds != regs[r].Bounds))
+                    regs[r] = RegisterState.UnknownScalar;
+            Frames[f].Stack.WidenAgainst(earlier.Frames[f].Stack, keepSlots);
         }
     }
 
