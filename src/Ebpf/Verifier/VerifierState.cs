@@ -51,9 +51,11 @@ internal sealed class VerifierState
     /// <summary>
     /// Widening for repeated callbacks (the kernel's widen_imprecise_scalars at a callback's return): every scalar
     /// (register or spill) that differs from the same one in <paramref name="earlier"/> becomes unknown, so that repeated
-    /// iterations reach a state an earlier one covers — except the precise ones, whose exact value a later decision
-    /// needs: in the running frame, the registers in <paramref name="preciseRegisters"/> and the stack slots in
-    /// <paramref name="preciseSlots"/> keep their value, as the kernel keeps scalars its precision tracking marked.
+    /// iterations reach a state an earlier one covers — except the precise ones, as the kernel keeps scalars its
+    /// precision tracking marked. The kernel marks a number precise when a later decision depended on its exact value,
+    /// typically a comparison whose outcome it fixed; here: in the running frame, a register of
+    /// <paramref name="preciseRegisters"/> or a stack slot of <paramref name="preciseSlots"/> (numbers a later
+    /// decision may need) whose earlier value was a constant (so a comparison with it was decided).
     /// </summary>
     public void WidenAgainst(VerifierState earlier, ulong preciseRegisters = 0, ulong preciseSlots = 0)
     {
@@ -65,8 +67,11 @@ internal sealed class VerifierState
             var regs = Frames[f].Registers;
             var old = earlier.Frames[f].Registers;
             for (int r = 0; r < FrameState.RegisterCount; r++)
-                if ((keepRegisters & (1UL << r)) == 0 && regs[r].IsScalar && (!old[r].IsScalar || old[r].Bounds != regs[r].Bounds))
-                    regs[r] = RegisterState.UnknownScalar;
+            {
+                if (!regs[r].IsScalar || (old[r].IsScalar && old[r].Bounds == regs[r].Bounds)) continue;
+                if ((keepRegisters & (1UL << r)) != 0 && old[r].IsScalar && old[r].Bounds.IsConstant) continue;
+                regs[r] = RegisterState.UnknownScalar;
+            }
             Frames[f].Stack.WidenAgainst(earlier.Frames[f].Stack, keepSlots);
         }
     }

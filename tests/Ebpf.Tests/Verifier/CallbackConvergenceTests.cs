@@ -80,4 +80,36 @@ public class CallbackConvergenceTests
         Assert.Equal(RejectionReason.TooComplex, result.Reason);
         Assert.Equal(VerifierOptions.DefaultInstructionBudget + 1, result.Statistics.ProcessedInstructions);
     }
+
+    [Fact]
+    public void A_sum_of_unknown_indices_compared_after_the_loop_is_widened_once_it_is_no_longer_a_constant()
+    {
+        // Kernel: accepted (processed 30 insns). The comparison after the loop decides only while the sum is a constant
+        // (zero iterations), so from the second iteration on the sum is imprecise and widened; kept exact it would grow
+        // for a million iterations and run out of budget.
+        var result = Verify("""
+            r1 = 0
+            *(u64 *)(r10 - 8) = r1
+            r1 = 1000000
+            r2 = func(cb) ll
+            r3 = r10
+            r3 += -8
+            r4 = 0
+            call 181
+            r1 = *(u64 *)(r10 - 8)
+            r0 = 2
+            if r1 != 45 goto +1
+            r0 = 1
+            exit
+            cb:
+            r3 = *(u64 *)(r2 + 0)
+            r3 += r1
+            *(u64 *)(r2 + 0) = r3
+            r0 = 0
+            exit
+            """);
+
+        Assert.True(result.Accepted, result.Message);
+        Assert.InRange(result.Statistics.ProcessedInstructions, 1, 100);
+    }
 }
