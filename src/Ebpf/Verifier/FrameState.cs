@@ -18,10 +18,17 @@ internal sealed class FrameState
     public bool IsCallback { get; init; }
 
     /// <summary>
-    /// For a callback frame, which entry of its call site this is (the kernel's callback_unroll_depth): two states of
-    /// different iterations are not an infinite loop, as the helper bounds the iterations. Pruning ignores it.
+    /// For a callback frame, which iteration of its loop this is on the path (the caller's callback_depth when it was
+    /// entered): two states of different iterations are not an infinite loop, as the helper bounds the iterations.
     /// </summary>
     public int Iteration { get; init; }
+
+    /// <summary>
+    /// The kernel's callback_depth: how many callback iterations this (calling) frame's path has entered in a row at
+    /// its current call. A bpf_loop call whose loop count is at most this many enters no further iteration, and a frame that
+    /// entered more iterations never covers one that entered fewer.
+    /// </summary>
+    public ulong CallbackDepth { get; set; }
 
     public FrameState(int callSite, int functionStart, int frameNumber)
     {
@@ -40,6 +47,7 @@ internal sealed class FrameState
         FunctionStart = other.FunctionStart;
         IsCallback = other.IsCallback;
         Iteration = other.Iteration;
+        CallbackDepth = other.CallbackDepth;
     }
 
     public FrameState Clone() => new(this);
@@ -48,6 +56,8 @@ internal sealed class FrameState
     public bool Covers(FrameState current, ulong liveRegisters, ulong preciseRegisters, ulong preciseSlots, IdMap ids)
     {
         if (CallSite != current.CallSite || FunctionStart != current.FunctionStart || IsCallback != current.IsCallback) return false;
+        // func_states_equal: a frame that entered more bpf_loop iterations has fewer left, so it cannot stand for this one.
+        if (CallbackDepth > current.CallbackDepth) return false;
         for (int r = 0; r < RegisterCount; r++)
             if ((liveRegisters & (1UL << r)) != 0 && !Registers[r].Covers(current.Registers[r], ids, exact: (preciseRegisters & (1UL << r)) != 0)) return false;
         return Stack.Covers(current.Stack, ids, preciseSlots);

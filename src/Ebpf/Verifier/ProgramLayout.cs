@@ -93,6 +93,8 @@ internal sealed class ProgramLayout
             if (op is JumpOperation.Exit or JumpOperation.Call)
             {
                 if (op == JumpOperation.Call && i + 1 < n) prune[i + 1] = true;
+                // The kernel's mark_force_checkpoint: a callback's iterations come back to its call, where they converge.
+                if (CallsCallback(insn)) prune[i] = true;
                 continue;
             }
             int target = TargetOf(insn, i);
@@ -115,6 +117,16 @@ internal sealed class ProgramLayout
         return new ProgramLayout(slots, functionStarts, functionOf, prune, Liveness(slots, secondSlot),
             PrecisionNeeds.Compute(slots, secondSlot, functionOf, returnValueMatters));
     }
+
+    /// <summary>Whether <paramref name="insn"/> calls bpf_loop or bpf_for_each_map_elem, whose callback runs repeatedly (the kernel's calls_callback).</summary>
+    public static bool CallsCallback(Instruction insn) =>
+        insn.Opcode == Opcodes.Call && insn.Source == (byte)CallKind.Helper && insn.Immediate is LoopHelper or ForEachMapElementHelper;
+
+    /// <summary>The id of bpf_loop.</summary>
+    public const int LoopHelper = 181;
+
+    /// <summary>The id of bpf_for_each_map_elem.</summary>
+    public const int ForEachMapElementHelper = 164;
 
     private static int NextStart(int[] starts, int start, int n)
     {

@@ -14,7 +14,10 @@ internal sealed partial class ProgramWalker
     private const ulong MaxVariableSize = 1UL << 29;
 
     /// <summary>The id of bpf_for_each_map_elem, whose callback gets the map, a key, a value and the context.</summary>
-    private const int ForEachMapElementHelper = 164;
+    private const int ForEachMapElementHelper = ProgramLayout.ForEachMapElementHelper;
+
+    /// <summary>The id of bpf_loop, whose callback runs at most r1 times.</summary>
+    private const int LoopHelper = ProgramLayout.LoopHelper;
 
     private int LocalCall(VerifierState state, Instruction insn, int pc)
     {
@@ -130,6 +133,7 @@ internal sealed partial class ProgramWalker
             var entered = callbackState;
             int start = EnterCallback(entered, pc, callback);
             if (start >= 0) Fork(path, entered, start);
+            state.Current.CallbackDepth = 0;
         }
         return pc + 1;
     }

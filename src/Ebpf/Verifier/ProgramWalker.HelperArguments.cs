@@ -166,18 +166,19 @@ internal sealed partial class ProgramWalker
         }
     }
 
-    /// <summary>Enters the callback of a bpf_loop or bpf_for_each_map_elem call at <paramref name="callSite"/>, unless an earlier entry there covers this state.</summary>
+    /// <summary>
+    /// Enters the callback of a bpf_loop or bpf_for_each_map_elem call at <paramref name="callSite"/> (the kernel's
+    /// push_callback_call); returns -1 when bpf_loop's count allows no further iteration on this path.
+    /// </summary>
     private int EnterCallback(VerifierState state, int callSite, int callback)
     {
-        if (!_callbackEntries.TryGetValue(callSite, out var entries)) _callbackEntries[callSite] = entries = [];
-        foreach (var earlier in entries)
-            if (earlier.Covers(state, ulong.MaxValue)) return -1;
-        if (entries.Count > 0) state.WidenAgainst(entries[^1]);
-        entries.Add(state.Clone());
+        bool isLoop = _layout.Slots[callSite].Immediate == LoopHelper;
+        if (isLoop && !HasIterationLeft(state)) return -1;
+        int iteration = (int)Math.Min(++state.Current.CallbackDepth, int.MaxValue);
         var caller = state.Registers;
-        int start = EnterFunction(state, callSite, callback, isCallback: true, iteration: entries.Count);
+        int start = EnterFunction(state, callSite, callback, isCallback: true, iteration: iteration);
         var callee = state.Registers;
-        if (_layout.Slots[callSite].Immediate == ForEachMapElementHelper)
+        if (!isLoop)
         {
             // The kernel's set_map_elem_callback_state: (map, key, value, ctx); r5 is not set.
             int map = caller[1].MapIndex;
@@ -195,21 +196,50 @@ internal sealed partial class ProgramWalker
         return start;
     }
 
-    /// <summary>After a callback iteration: the loop may end (continue after the call) or run the callback again.</summary>
+    /// <summary>
+    /// After a callback iteration the path goes back to the helper call (the kernel's prepare_func_exit), which may end
+    /// the loop or run the callback again; the checkpoint there stops iterations that an earlier one covers. Scalars
+    /// that changed since the iteration that began at the open checkpoint of this call become unknown
+    /// (widen_imprecise_scalars), except the precise ones: those the caller needs exactly once the loop ends, which it
+    /// explored first (the zero-iteration path) — a counter compared with a constant there counts on, and such a loop
+    /// converges only when the counts repeat.
+    /// </summary>
     private int ReturnFromCallback(PendingPath path, int callSite)
     {
         var state = path.State;
-        var again = state.Clone();
-        int start = EnterCallback(again, callSite, CallbackOf(again));
-        if (start >= 0) Fork(path, again, start);
-        var regs = state.Registers;
-        for (int r = 1; r <= 5; r++) regs[r] = RegisterState.NotInitialized;
-        regs[0] = RegisterState.UnknownScalar;
-        return callSite + 1;
+        if (PreviousEntry(path, callSite) is { } earlier)
+        {
+            int after = Math.Min(callSite + 1, _layout.PreciseRegisters.Length - 1);
+            state.WidenAgainst(earlier, _layout.PreciseRegisters[after], _layout.PreciseSlots[after]);
+        }
+        return callSite;
     }
 
-    /// <summary>The callback a bpf_loop or bpf_for_each_map_elem call passes: its r2 still holds the function pointer in the caller's frame.</summary>
-    private static int CallbackOf(VerifierState state) => state.Registers[2].MapIndex;
+    /// <summary>The kernel's find_prev_entry: the latest checkpoint at <paramref name="callSite"/> on this path, in the same frames.</summary>
+    private static VerifierState? PreviousEntry(PendingPath path, int callSite)
+    {
+        for (var c = path.Checkpoint; c is not null; c = c.Parent)
+            if (c.Pc == callSite && SameCallSites(c.Snapshot, path.State)) return c.Snapshot;
+        return null;
+    }
+
+    private static bool SameCallSites(VerifierState a, VerifierState b)
+    {
+        if (a.Frames.Count != b.Frames.Count) return false;
+        for (int f = 0; f < a.Frames.Count; f++)
+            if (a.Frames[f].CallSite != b.Frames[f].CallSite) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// The kernel's bound on bpf_loop (since 6.8): a path enters the callback at most as many times in a row as the
+    /// loop count (r1) may be at most; the iteration after the last one only ends the loop.
+    /// </summary>
+    private static bool HasIterationLeft(VerifierState state)
+    {
+        var count = state.Registers[1];
+        return !count.IsScalar || state.Current.CallbackDepth < count.Bounds.UMax;
+    }
 
     /// <summary>
     /// bpf_for_each_map_elem works only on maps with a <c>map_for_each_callback</c> in the kernel, and one call site must

@@ -23,6 +23,9 @@ internal sealed partial class ProgramWalker
     /// <summary>A stored state that misses more than this many times per hit (plus this many) is dropped, as in the kernel.</summary>
     private const int MissesPerHit = 3;
 
+    /// <summary>The same for a checkpoint still open at a callback's call, where iterations must find it to converge.</summary>
+    private const int CallbackMissesPerHit = 64;
+
     /// <summary>The kernel's BPF_PRIV_STACK_MIN_SIZE: the smallest frame that gets a private stack in tracing programs.</summary>
     private const int PrivateStackMinimum = 64;
 
@@ -38,7 +41,6 @@ internal sealed partial class ProgramWalker
     private readonly bool _gplCompatible;
     private readonly VerifierLog _log;
     private readonly List<Checkpoint>?[] _explored;
-    private readonly Dictionary<int, List<VerifierState>> _callbackEntries = [];
     private readonly Dictionary<int, int> _forEachMaps = [];
     private readonly int[] _stackDepth;
     private readonly Stack<PendingPath> _pending = new();
@@ -86,9 +88,10 @@ internal sealed partial class ProgramWalker
         return true;
     }
 
-    private sealed class Checkpoint(VerifierState snapshot, Checkpoint? parent)
+    private sealed class Checkpoint(VerifierState snapshot, Checkpoint? parent, int pc)
     {
         public VerifierState Snapshot { get; } = snapshot;
+        public int Pc { get; } = pc;
         public Checkpoint? Parent { get; } = parent;
         public int Branches { get; set; } = 1;
         public int Hits { get; set; }
@@ -228,9 +231,14 @@ internal sealed partial class ProgramWalker
         var state = path.State;
         var list = _explored[pc] ??= [];
         ulong live = _layout.LiveIn[pc];
-        bool throttled = _jumpsProcessed - _lastCheckpointJumps < LoopCheckpointJumps && _processed - _lastCheckpointProcessed < LoopCheckpointInstructions;
+        // At a callback's call the checkpoint is forced and iterations converge on an open one (is_state_visited's
+        // calls_callback: states_equal(RANGE_WITHIN)), so every number compares exactly there.
+        bool callsCallback = ProgramLayout.CallsCallback(_layout.Slots[pc]);
+        bool throttled = !callsCallback && _jumpsProcessed - _lastCheckpointJumps < LoopCheckpointJumps && _processed - _lastCheckpointProcessed < LoopCheckpointInstructions;
         bool addCheckpoint = true;
-        for (int i = 0; i < list.Count; i++)
+        // Newest first, as the kernel's list (new states go to its head): a path that ends on a match has charged a
+        // miss only to the states stored after that one, so the loop's early iterations stay.
+        for (int i = list.Count - 1; i >= 0; i--)
         {
             var old = list[i];
             if (old.Branches == 0)
@@ -246,21 +254,31 @@ internal sealed partial class ProgramWalker
                 // Still being explored: depth-first order makes it an ancestor of this path (every pending path forks
                 // below a checkpoint that is still open), so the same state again is a loop that cannot end.
                 Debug.Assert(IsAncestor(old, path.Checkpoint), "a checkpoint with open branches is an ancestor of the current path");
-                if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue) && SameCallbackIterations(old.Snapshot, state))
+                if (callsCallback)
+                {
+                    if (old.Snapshot.Covers(state, live))
+                    {
+                        old.Hits++;
+                        return true;
+                    }
+                }
+                else if (old.Snapshot.Covers(state, ulong.MaxValue) && state.Covers(old.Snapshot, ulong.MaxValue) && SameCallbackIterations(old.Snapshot, state))
                     throw new VerifierError(RejectionReason.InfiniteLoop, pc, $"infinite loop detected at insn {pc}: the loop comes back to the same state",
                         "make the loop's exit condition depend on a counter that changes every iteration and is bounded by a constant");
                 if (throttled) addCheckpoint = false;
             }
             // Misses count only when a new state is stored, so that a loop keeps states of some early and some late iterations.
             if (addCheckpoint) old.Misses++;
-            if (old.Misses > old.Hits * MissesPerHit + MissesPerHit)
+            // Open checkpoints at a callback's call may miss more before they go (the kernel's 64 for forced checkpoints).
+            int allowed = callsCallback && old.Branches > 0 ? CallbackMissesPerHit : MissesPerHit;
+            if (old.Misses > old.Hits * allowed + allowed)
             {
-                list.RemoveAt(i--);
+                list.RemoveAt(i);
                 _liveStates--;
             }
         }
         if (!addCheckpoint) return false;
-        var checkpoint = new Checkpoint(state.Clone(), path.Checkpoint);
+        var checkpoint = new Checkpoint(state.Clone(), path.Checkpoint, pc);
         list.Add(checkpoint);
         path.Checkpoint = checkpoint;
         _states++;

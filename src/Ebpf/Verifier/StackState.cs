@@ -120,14 +120,20 @@ internal sealed class StackState
         }
     }
 
-    /// <summary>Widening: spilled scalars that differ from <paramref name="earlier"/>'s become unknown numbers of their size.</summary>
-    public void WidenAgainst(StackState earlier)
+    /// <summary>
+    /// Widening: spilled scalars that differ from <paramref name="earlier"/>'s become unknown numbers of their size,
+    /// except in the slots of <paramref name="preciseSlots"/> (bit i: the 8 bytes at fp-512+8i) where the earlier value
+    /// is a constant: those are the precise ones (see <see cref="VerifierState.WidenAgainst"/>).
+    /// </summary>
+    public void WidenAgainst(StackState earlier, ulong preciseSlots = 0)
     {
         Own();
         for (int slot = 0; slot < SlotCount; slot++)
         {
             if (_spillSizes[slot] == 0 || !_spills[slot].IsScalar) continue;
-            if (earlier._spillSizes[slot] == _spillSizes[slot] && earlier._spills[slot].IsScalar && earlier._spills[slot].Bounds == _spills[slot].Bounds) continue;
+            bool earlierScalar = earlier._spillSizes[slot] == _spillSizes[slot] && earlier._spills[slot].IsScalar;
+            if (earlierScalar && earlier._spills[slot].Bounds == _spills[slot].Bounds) continue;
+            if (earlierScalar && (preciseSlots & (1UL << slot)) != 0 && earlier._spills[slot].Bounds.IsConstant) continue;
             _spills[slot] = RegisterState.Scalar(ScalarBounds.Unknown.Truncate(_spillSizes[slot]));
         }
     }

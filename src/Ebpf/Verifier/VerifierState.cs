@@ -49,19 +49,30 @@ internal sealed class VerifierState
     }
 
     /// <summary>
-    /// Widening for repeated callbacks: every scalar (register or spill) that differs from the same one in
-    /// <paramref name="earlier"/> becomes unknown, so that repeated iterations reach a state an earlier one covers.
+    /// Widening for repeated callbacks (the kernel's widen_imprecise_scalars at a callback's return): every scalar
+    /// (register or spill) that differs from the same one in <paramref name="earlier"/> becomes unknown, so that repeated
+    /// iterations reach a state an earlier one covers — except the precise ones, as the kernel keeps scalars its
+    /// precision tracking marked. The kernel marks a number precise when a later decision depended on its exact value,
+    /// typically a comparison whose outcome it fixed; here: in the running frame, a register of
+    /// <paramref name="preciseRegisters"/> or a stack slot of <paramref name="preciseSlots"/> (numbers a later
+    /// decision may need) whose earlier value was a constant (so a comparison with it was decided).
     /// </summary>
-    public void WidenAgainst(VerifierState earlier)
+    public void WidenAgainst(VerifierState earlier, ulong preciseRegisters = 0, ulong preciseSlots = 0)
     {
         if (earlier.Frames.Count != Frames.Count) return;
         for (int f = 0; f < Frames.Count; f++)
         {
+            bool running = f == Frames.Count - 1;
+            ulong keepRegisters = running ? preciseRegisters : 0, keepSlots = running ? preciseSlots : 0;
             var regs = Frames[f].Registers;
             var old = earlier.Frames[f].Registers;
             for (int r = 0; r < FrameState.RegisterCount; r++)
-                if (regs[r].IsScalar && (!old[r].IsScalar || old[r].Bounds != regs[r].Bounds)) regs[r] = RegisterState.UnknownScalar;
-            Frames[f].Stack.WidenAgainst(earlier.Frames[f].Stack);
+            {
+                if (!regs[r].IsScalar || (old[r].IsScalar && old[r].Bounds == regs[r].Bounds)) continue;
+                if ((keepRegisters & (1UL << r)) != 0 && old[r].IsScalar && old[r].Bounds.IsConstant) continue;
+                regs[r] = RegisterState.UnknownScalar;
+            }
+            Frames[f].Stack.WidenAgainst(earlier.Frames[f].Stack, keepSlots);
         }
     }
 

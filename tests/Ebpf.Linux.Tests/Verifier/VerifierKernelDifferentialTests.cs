@@ -85,10 +85,6 @@ public class VerifierKernelDifferentialTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> KnownVerdictDeviations = new(StringComparer.Ordinal)
     {
-        ["tests/objects/realworld/loop_payload_scan.o loop_payload_scan"] =
-            "the kernel (6.7+) verifies a bpf_loop callback as a loop body until its states converge, and with the match " +
-            "counter made precise by the caller's later comparison they never do: it gives up at 1M instructions. Ours " +
-            "widens the changed counter to unknown on the repeated entry, converges and accepts; matching needs precision tracking.",
     };
 
     private static double Median(List<double> values)
