@@ -99,15 +99,8 @@ internal static class FunctionBtf
     }
 
     /// <summary>Loads BTF into the kernel (BPF_BTF_LOAD) and returns its fd.</summary>
-    /// <exception cref="KernelErrorException">The kernel refused the BTF.</exception>
-    public static unsafe BpfFileDescriptor Load(byte[] blob)
-    {
-        fixed (byte* data = blob)
-        {
-            var attr = new BpfAttrBtfLoad { Btf = (ulong)data, BtfSize = (uint)blob.Length };
-            return new BpfFileDescriptor(BpfSyscall.Invoke(BpfCommand.BtfLoad, ref attr));
-        }
-    }
+    /// <exception cref="KernelErrorException">The kernel refused the BTF; the message carries its log.</exception>
+    public static BpfFileDescriptor Load(byte[] blob) => Kernel.BtfLoader.Load(blob, "the BTF naming the program's functions");
 
     private static uint Info(int kind, int vlen) => (uint)kind << 24 | (uint)vlen;
 }

@@ -44,14 +44,9 @@ internal unsafe struct BpfAttrProgramLoad
     /// <summary>Output: the log size the verifier needed, even when the buffer was too small.</summary>
     [FieldOffset(140)] public uint LogTrueSize;
 
-    /// <summary>Copies up to 15 bytes of <paramref name="name"/> (ASCII letters, digits, '_' and '.') into <c>prog_name</c>.</summary>
+    /// <summary>Copies up to 15 bytes of <paramref name="name"/> into <c>prog_name</c>, replacing characters the kernel refuses.</summary>
     public void SetName(string name)
     {
-        int length = Math.Min(name.Length, NameLength - 1);
-        for (int i = 0; i < length; i++)
-        {
-            char c = name[i];
-            ProgramName[i] = char.IsAsciiLetterOrDigit(c) || c is '_' or '.' ? (byte)c : (byte)'_';
-        }
+        fixed (byte* target = ProgramName) ObjectNames.Write(name, new Span<byte>(target, NameLength));
     }
 }
