@@ -53,35 +53,36 @@ internal static unsafe class ProgramLoader
 
         int errno;
         int fd;
-        if (request.LogLevel != 0)
+        if (request.LogLevel == 0)
         {
-            var requested = new byte[LogBufferSize];
-            errno = TryLoad(request, instructions, licenseBytes, requested, out fd, out uint needed);
-            if (errno == Errno.ENOSPC && needed > requested.Length && needed <= MaxLogBufferSize)
-            {
-                requested = new byte[needed];
-                errno = TryLoad(request, instructions, licenseBytes, requested, out fd, out _);
-            }
-            logText = LogText(requested);
+            errno = TryLoad(request, instructions, licenseBytes, log: null, out fd, out _);
             if (errno == 0) return new BpfFileDescriptor(fd);
-            throw new KernelErrorException(BpfCommand.ProgramLoad, errno, logText, $"program '{request.Name}'");
+            if (errno is not (Errno.EINVAL or Errno.EACCES or Errno.EPERM or Errno.E2BIG or Errno.ENOSPC))
+                throw new KernelErrorException(BpfCommand.ProgramLoad, errno, detail: $"program '{request.Name}'");
         }
-
-        errno = TryLoad(request, instructions, licenseBytes, log: null, out fd, out _);
-        if (errno == 0) return new BpfFileDescriptor(fd);
-        if (errno is not (Errno.EINVAL or Errno.EACCES or Errno.EPERM or Errno.E2BIG or Errno.ENOSPC))
-            throw new KernelErrorException(BpfCommand.ProgramLoad, errno, detail: $"program '{request.Name}'");
-
-        byte[] log = new byte[LogBufferSize];
-        errno = TryLoad(request, instructions, licenseBytes, log, out fd, out uint trueSize);
-        if (errno == Errno.ENOSPC && trueSize > log.Length && trueSize <= MaxLogBufferSize)
+        // With a log: asked for, or to explain the failure. A load that failed without a log may still succeed here (a
+        // transient ENOMEM-like failure): take it.
+        errno = TryLoadWithLog(request, instructions, licenseBytes, out fd, out string log);
+        if (errno == 0)
         {
-            log = new byte[trueSize];
-            errno = TryLoad(request, instructions, licenseBytes, log, out fd, out _);
+            if (request.LogLevel != 0) logText = log;
+            return new BpfFileDescriptor(fd);
         }
-        // The first attempt failed, the logged one may still succeed (a transient ENOMEM-like failure): take it.
-        if (errno == 0) return new BpfFileDescriptor(fd);
-        throw new KernelErrorException(BpfCommand.ProgramLoad, errno, LogText(log), $"program '{request.Name}'");
+        throw new KernelErrorException(BpfCommand.ProgramLoad, errno, log, $"program '{request.Name}'");
+    }
+
+    /// <summary>Loads with a log buffer, growing it once to the size the kernel asks for when the log did not fit.</summary>
+    private static int TryLoadWithLog(ProgramLoadRequest request, byte[] instructions, byte[] license, out int fd, out string logText)
+    {
+        byte[] log = new byte[LogBufferSize];
+        int errno = TryLoad(request, instructions, license, log, out fd, out uint needed);
+        if (errno == Errno.ENOSPC && needed > log.Length && needed <= MaxLogBufferSize)
+        {
+            log = new byte[needed];
+            errno = TryLoad(request, instructions, license, log, out fd, out _);
+        }
+        logText = LogText(log);
+        return errno;
     }
 
     private static int TryLoad(ProgramLoadRequest request, byte[] instructions, byte[] license, byte[]? log, out int fd, out uint logTrueSize)
