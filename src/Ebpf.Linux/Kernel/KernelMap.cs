@@ -179,7 +179,7 @@ public sealed unsafe partial class KernelMap : IMapView, IDisposable
     /// <inheritdoc />
     public bool Delete(ReadOnlySpan<byte> key)
     {
-        if (key.Length != KeySize) throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
+        CheckKey(key, emptyAllowed: false);
         fixed (byte* k = key)
         {
             var attr = new BpfAttrMapElement { MapFd = Handle.AsAttrField, Key = (ulong)k };
@@ -193,7 +193,7 @@ public sealed unsafe partial class KernelMap : IMapView, IDisposable
     /// <inheritdoc />
     public bool LookupAndDelete(ReadOnlySpan<byte> key, Span<byte> value)
     {
-        if (!key.IsEmpty && key.Length != KeySize) throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
+        CheckKey(key, emptyAllowed: true);
         if (value.Length < HostValueSize) throw new ArgumentException($"map '{Name}' needs {HostValueSize} bytes for a value", nameof(value));
         return Element(BpfCommand.MapLookupAndDeleteElement, MapOperation.LookupAndDelete, key, value, 0);
     }
@@ -201,7 +201,7 @@ public sealed unsafe partial class KernelMap : IMapView, IDisposable
     /// <inheritdoc />
     public bool TryGetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
-        if (!key.IsEmpty && key.Length != KeySize) throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
+        CheckKey(key, emptyAllowed: true);
         if (nextKey.Length < KeySize) throw new ArgumentException($"map '{Name}' needs {KeySize} bytes for the next key", nameof(nextKey));
         fixed (byte* k = key, n = nextKey)
         {
@@ -259,11 +259,16 @@ public sealed unsafe partial class KernelMap : IMapView, IDisposable
 
     private void CheckSizes(ReadOnlySpan<byte> key, int valueLength)
     {
-        bool keyless = Type is MapType.Queue or MapType.Stack or MapType.BloomFilter;
-        if (key.Length != KeySize && !(keyless && key.IsEmpty))
-            throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
+        CheckKey(key, emptyAllowed: Type is MapType.Queue or MapType.Stack or MapType.BloomFilter);
         if (valueLength < HostValueSize)
             throw new ArgumentException($"map '{Name}' transfers {HostValueSize}-byte values{(IsPerCpu ? $" ({PossibleCpus.Count} CPUs × {(ValueSize + 7) / 8 * 8} bytes)" : "")}, the buffer has {valueLength}", "value");
+    }
+
+    /// <summary>Refuses a key of the wrong size; an empty key is the "none" of next-key and the key of keyless maps.</summary>
+    private void CheckKey(ReadOnlySpan<byte> key, bool emptyAllowed)
+    {
+        if (key.Length != KeySize && !(emptyAllowed && key.IsEmpty))
+            throw new ArgumentException($"map '{Name}' has {KeySize}-byte keys, not {key.Length}", nameof(key));
     }
 
     private void Check(int errno, MapOperation operation)
