@@ -65,10 +65,7 @@ internal static class AttachCommand
             string path = parse.GetValue(file)!;
             var spec = ObjectFile.Load(ProgramLoader.ReadFile(path));
             var programSpec = RunCommand.ChooseProgram(spec, parse.GetValue(program), path);
-            using var collection = KernelCollection.Load(spec, new KernelCollectionOptions
-            {
-                Programs = spec.Programs.Where(p => p.ProgramType != ProgramTypeId.Unspecified).Select(p => p.Name).ToList(),
-            });
+            using var collection = KernelLoading.Load(spec, programSpec.Name);
             var output = parse.InvocationConfiguration.Output;
             using var link = attach(collection.Program(programSpec.Name), parse, programSpec.SectionName);
             output.WriteLine($"attached '{programSpec.Name}' (program {collection.Program(programSpec.Name).Id}): {link}");

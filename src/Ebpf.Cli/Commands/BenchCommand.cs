@@ -71,7 +71,7 @@ internal static class BenchCommand
                 }.ToJsonString());
                 return 0;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+            var console = CliConsole.For(output);
             var table = new Table().Title($"{programSpec.Name} ({type.Name}), mean of {runs:N0} runs").AddColumns("engine", "ns/run", "vs kernel");
             foreach (var (engine, ns, note) in rows)
                 table.AddRow(engine, ns is { } value ? $"{value:N1}" : Markup.Escape(note ?? ""), Ratio(ns, kernel) is { } ratio ? $"{ratio:F2}x" : "");

@@ -39,10 +39,7 @@ internal static class EventsCommand
             var mapSpec = ChooseMap(spec, parse.GetValue(map), path);
             var decode = parse.GetValue(structName) is { } name ? Decoder(spec, name, path) : null;
 
-            using var collection = KernelCollection.Load(spec, new KernelCollectionOptions
-            {
-                Programs = spec.Programs.Where(p => p.ProgramType != ProgramTypeId.Unspecified).Select(p => p.Name).ToList(),
-            });
+            using var collection = KernelLoading.Load(spec, programSpec.Name);
             var kernelMap = collection.Map(mapSpec.Name);
             using EventReader reader = mapSpec.Type == MapType.RingBuffer ? RingBufferReader.Open(kernelMap) : PerfEventArrayReader.Open(kernelMap);
             using var link = AttachPoints.AttachTracing(collection.Program(programSpec.Name), programSpec.SectionName, parse.GetValue(tracepoint), parse.GetValue(rawTracepoint));

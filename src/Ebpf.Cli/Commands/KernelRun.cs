@@ -19,15 +19,7 @@ internal static class KernelRun
         int rounds, bool dumpMaps, ProgramTypeId? typeOverride)
     {
         if (type.KernelId < 0) throw new UsageException($"{type.Name} programs exist only in user space; the kernel cannot run them (drop --kernel)");
-        using var collection = KernelCollection.Load(spec, new KernelCollectionOptions
-        {
-            // Programs whose section names no type can only be loaded with the override; the others are loaded too so
-            // that program arrays hold them.
-            Programs = typeOverride is null ? spec.Programs.Where(p => p.ProgramType != ProgramTypeId.Unspecified || p.Name == program.Name).Select(p => p.Name).ToList() : [program.Name],
-            ProgramTypeOverride = typeOverride,
-            // Like the user-space run, a kernel test run starts from fresh maps and leaves no pins behind.
-            PinMapsByName = false,
-        });
+        using var collection = KernelLoading.Load(spec, program.Name, typeOverride, testRun: true);
         var loaded = collection.Program(program.Name);
         var runs = new List<JsonObject>();
         TestRunResult? last = null;
@@ -38,25 +30,15 @@ internal static class KernelRun
                 try
                 {
                     last = Run(loaded, type, input);
-                    var run = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
-                    if (last.ContextOut is { } contextOut) run["ctx_out"] = Hex(contextOut);
-                    runs.Add(run);
+                    runs.Add(RunReport.Run(last));
                 }
                 catch (KernelErrorException e)
                 {
-                    runs.Add(new JsonObject { ["error"] = e.Message, ["errno"] = e.ErrorNumber });
+                    runs.Add(RunReport.Error(e.Message, e.ErrorNumber));
                 }
             }
         }
-        var report = new JsonObject
-        {
-            ["program"] = program.Name,
-            ["retval"] = last?.ReturnValue,
-            ["data_out"] = last is null ? null : Hex(last.DataOut),
-            ["duration_ns"] = last?.DurationNanoseconds,
-        };
-        if (last?.ContextOut is { } lastContext) report["ctx_out"] = Hex(lastContext);
-        report["runs"] = new JsonArray([.. runs]);
+        var report = RunReport.Summary(program.Name, last, runs);
         if (dumpMaps)
         {
             var names = collection.Programs.Values.ToDictionary(p => p.Id, p => p.Name);
@@ -90,6 +72,4 @@ internal static class KernelRun
             result = program.TestRun(input.Data, input.Repeat);
         return new TestRunResult(result.ReturnValue, result.DataOut, result.DurationNanoseconds) { ContextOut = result.ContextOut };
     }
-
-    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
 }

@@ -32,7 +32,7 @@ internal static class LinkCommand
             var table = new Table().AddColumns("id", "type", "prog", "ifindex", "attach type", "cgroup");
             foreach (var l in links)
                 table.AddRow($"{l.Id}", $"{l.Type}", $"{l.ProgramId}", $"{l.InterfaceIndex}", $"{l.AttachType}", $"{l.CgroupId}");
-            Console(output).Write(table);
+            CliConsole.For(output).Write(table);
             return 0;
         }, parse.InvocationConfiguration.Error));
         return new Command("link", "Inspect the bpf links of the Linux kernel") { list };
@@ -56,12 +56,12 @@ internal static class LinkCommand
             }
             var table = new Table().AddColumns("id", "name", "size", "kernel");
             foreach (var b in all) table.AddRow($"{b.Id}", Markup.Escape(b.Name), $"{b.Size}", b.IsKernel ? "yes" : "");
-            Console(output).Write(table);
+            CliConsole.For(output).Write(table);
             return 0;
         }, parse.InvocationConfiguration.Error));
         return new Command("btf", "Inspect the BTF objects of the Linux kernel") { list };
     }
 
     private static IAnsiConsole Console(TextWriter output) =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        CliConsole.For(output);
 }

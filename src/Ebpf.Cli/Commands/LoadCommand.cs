@@ -111,7 +111,7 @@ internal static class LoadCommand
 
     private static void WriteTables(TextWriter output, JsonObject report)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        var console = CliConsole.For(output);
         var programs = new Table().Title($"programs ({report["backend"]})").AddColumns("name", "id", "type", "verified insns", "pinned");
         foreach (var p in report["programs"]!.AsArray())
             programs.AddRow(Cell(p!["name"]), Cell(p["id"]), Cell(p["type"]), Cell(p["verified_insns"]), Cell(p["pinned"]));

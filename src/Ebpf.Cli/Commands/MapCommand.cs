@@ -29,7 +29,7 @@ internal static class MapCommand
                 })]).ToJsonString());
                 return 0;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+            var console = CliConsole.For(output);
             var table = new Table().AddColumns("id", "type", "name", "key", "value", "max entries", "btf");
             foreach (var m in maps)
                 table.AddRow($"{m.Id}", $"{m.Type}", Markup.Escape(m.Name), $"{m.KeySize}", $"{m.ValueSize}", $"{m.MaxEntries}", $"{m.BtfId}");

@@ -39,7 +39,7 @@ internal static class PcapRunReport
     public static void WriteTable(TextWriter output, CaptureRunSummary summary, ProgramType type, string program, string capture,
         string engine, int threads, JsonObject? maps)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        var console = CliConsole.For(output);
         var table = new Table().Title(Markup.Escape($"{program} ({type.Name}) over {capture}"))
             .AddColumn("verdict").AddColumn(new TableColumn("packets").RightAligned()).AddColumn(new TableColumn("bytes").RightAligned())
             .AddColumn(new TableColumn("share").RightAligned());

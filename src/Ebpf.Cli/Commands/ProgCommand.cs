@@ -26,7 +26,7 @@ internal static class ProgCommand
                 })]).ToJsonString());
                 return 0;
             }
-            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+            var console = CliConsole.For(output);
             var table = new Table().AddColumns("id", "type", "name", "tag", "xlated", "jited", "maps", "btf");
             foreach (var p in programs)
                 table.AddRow($"{p.Id}", $"{p.Type}", Markup.Escape(p.Name), p.Tag, $"{p.TranslatedBytes}", $"{p.JitedBytes}", string.Join(",", p.MapIds), $"{p.BtfId}");

@@ -85,31 +85,20 @@ internal static class RunCommand
                     try
                     {
                         last = TestRunner.Run(executable, type, input with { Context = runContext });
-                        var run = new JsonObject { ["retval"] = last.ReturnValue, ["data_out"] = Hex(last.DataOut), ["duration_ns"] = last.DurationNanoseconds };
-                        if (last.ContextOut is { } contextOut) run["ctx_out"] = Hex(contextOut);
-                        if (last.Redirect is { } redirect) run["redirect"] = new JsonObject { ["ifindex"] = redirect.Ifindex, ["flags"] = redirect.Flags };
-                        results.Add(run);
+                        results.Add(RunReport.Run(last));
                     }
                     catch (TestRunException e)
                     {
-                        results.Add(new JsonObject { ["error"] = e.Message, ["errno"] = e.Errno });
+                        results.Add(RunReport.Error(e.Message, e.Errno));
                     }
                     catch (ProgramFaultException e)
                     {
-                        results.Add(new JsonObject { ["error"] = e.Message, ["errno"] = Errno.EFAULT });
+                        results.Add(RunReport.Error(e.Message, Errno.EFAULT));
                     }
                 }
             }
 
-            var report = new JsonObject
-            {
-                ["program"] = programSpec.Name,
-                ["retval"] = last?.ReturnValue,
-                ["data_out"] = last is null ? null : Hex(last.DataOut),
-                ["duration_ns"] = last?.DurationNanoseconds,
-            };
-            if (last?.ContextOut is { } lastContext) report["ctx_out"] = Hex(lastContext);
-            report["runs"] = new JsonArray([.. results]);
+            var report = RunReport.Summary(programSpec.Name, last, results);
             if (parse.GetValue(dumpMaps) || parse.GetValue(json))
             {
                 var (maps, rings) = MapDump.Describe(collection.Maps, ProgramNames(collection, CommandAction.ParseEngine(parse.GetValue(engine))).GetValueOrDefault);
@@ -156,11 +145,9 @@ internal static class RunCommand
         };
     }
 
-    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
-
     private static void WriteTable(TextWriter output, string name, Ebpf.ProgramTypes.ProgramType type, List<JsonObject> results, JsonObject? maps)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), ColorSystem = ColorSystemSupport.NoColors });
+        var console = CliConsole.For(output);
         var table = new Table().Title($"{name} ({type.Name})").AddColumns("run", "result", "data out", "ns");
         for (int i = 0; i < results.Count; i++)
         {
