@@ -58,10 +58,9 @@ internal static class MapDump
     public static JsonArray Entries(IMapView map)
     {
         var entries = new JsonArray();
-        bool perCpu = map.Type is MapType.PerCpuHash or MapType.PerCpuArray or MapType.LruPerCpuHash or MapType.PerCpuCgroupStorage;
         foreach (var (key, value) in map.Entries().OrderBy(e => Hex(e.Key), StringComparer.Ordinal))
         {
-            if (perCpu)
+            if (map.IsPerCpu)
             {
                 int stride = (map.ValueSize + 7) & ~7;
                 var slots = new JsonArray();
@@ -92,5 +91,5 @@ internal static class MapDump
         return slots;
     }
 
-    private static string Hex(ReadOnlySpan<byte> bytes) => Convert.ToHexString(bytes).ToLowerInvariant();
+    private static string Hex(ReadOnlySpan<byte> bytes) => RunReport.Hex(bytes);
 }
